@@ -50,7 +50,16 @@ __all__ = [
 ENV_PREFIX = "XCATALOG"
 DEFAULT_FILES = ("settings.toml", ".secrets.toml")
 _DYNACONF_OPTIONS = frozenset(
-    {"envvar_prefix", "settings_file", "settings_files", "environments", "merge_enabled", "env_switcher", "env", "load_dotenv"}
+    {
+        "envvar_prefix",
+        "settings_file",
+        "settings_files",
+        "environments",
+        "merge_enabled",
+        "env_switcher",
+        "env",
+        "load_dotenv",
+    }
 )
 
 
@@ -153,7 +162,9 @@ class ProfilingSettings(_Section):
     quantiles: bool = True
     histograms: bool = True
     histogram_bins: int = Field(20, ge=1)
-    categorical_max_ratio: float = Field(0.5, gt=0, le=1, description="distinct/non-null above which a field is not categorical")
+    categorical_max_ratio: float = Field(
+        0.5, gt=0, le=1, description="distinct/non-null above which a field is not categorical"
+    )
     approximate: bool = False
 
 
@@ -245,7 +256,9 @@ def load_settings(
     except Exception as exc:  # dynaconf raises assorted parser errors
         raise ConfigError(f"Cannot read settings from {paths}: {exc}. Check the TOML syntax.") from exc
     # dynaconf echoes its own options back among the settings; they are not ours.
-    data = {key: value for key, value in data.items() if key not in _DYNACONF_OPTIONS and not key.endswith("_for_dynaconf")}
+    data = {
+        key: value for key, value in data.items() if key not in _DYNACONF_OPTIONS and not key.endswith("_for_dynaconf")
+    }
     if overrides:
         data = _merge(data, _lower_keys(overrides))
     source = ", ".join(path for path in paths if Path(path).exists()) or "defaults"

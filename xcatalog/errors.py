@@ -66,7 +66,9 @@ __all__ = [
 ]
 
 _URI_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^:/@\s]+):(?P<password>[^@\s]*)@")
-_KEYWORD_PASSWORD = re.compile(r"(?i)(?P<key>password|passwd|pwd|secret|api_key|apikey|token)(?P<sep>\s*[=:]\s*)(?P<value>[^\s&;,'\"]+)")
+_KEYWORD_PASSWORD = re.compile(
+    r"(?i)(?P<key>password|passwd|pwd|secret|api_key|apikey|token)(?P<sep>\s*[=:]\s*)(?P<value>[^\s&;,'\"]+)"
+)
 
 
 def redact(text: object) -> str:

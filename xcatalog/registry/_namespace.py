@@ -90,7 +90,9 @@ def split_path(path: str) -> tuple[str, str, str, str]:
     """
     parts = path.split(".")
     if len(parts) < 4:
-        raise InvalidName(f"Invalid path {path!r}: expected '<prefix>.<kind>.<namespace>.<name>', e.g. 'ns.models.shop.Product'.")
+        raise InvalidName(
+            f"Invalid path {path!r}: expected '<prefix>.<kind>.<namespace>.<name>', e.g. 'ns.models.shop.Product'."
+        )
     return parts[0], parts[1], ".".join(parts[2:-1]), parts[-1]
 
 

@@ -59,7 +59,9 @@ class EmbeddedMongo:
         self.host = host
         self.port = port or free_port(host)
         self.data_path = Path(data_path) if data_path is not None else None
-        self.log_path = Path(log_path) if log_path is not None else Path(tempfile.gettempdir()) / f"xcatalog-db-{self.port}.log"
+        self.log_path = (
+            Path(log_path) if log_path is not None else Path(tempfile.gettempdir()) / f"xcatalog-db-{self.port}.log"
+        )
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -134,6 +136,7 @@ class EmbeddedMongo:
                     "If the port is taken, choose another; if the data folder is locked, stop the other server."
                 )
             try:
+                client: pymongo.MongoClient[dict[str, object]]
                 with pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=300) as client:
                     client.admin.command("ping")
                 return
