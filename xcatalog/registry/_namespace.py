@@ -175,10 +175,25 @@ class NamespaceIndex(Mapping[str, T], Generic[T]):
             NotRegistered: Nothing matches; the message lists what exists.
             AmbiguousName: Several paths match; the message lists them.
         """
-        if key in self._entries:
-            return key
         if not isinstance(key, str):
             raise NotRegistered(f"Registry keys are strings, got {key!r}.", name=repr(key))
+        path = self._find_path(key)
+        if path is None:
+            raise NotRegistered(
+                f"No {self.kind[:-1]} {key!r} in the registry ({self._root}*). "
+                f"Available: {format_choices(self._by_name)}.",
+                name=str(key),
+                available=sorted(self._by_name),
+            )
+        return path
+
+    def _find_path(self, key: object) -> str | None:
+        # Misses return None instead of raising: building the "Available: ..."
+        # message sorts every name, which membership tests must not pay for.
+        if not isinstance(key, str):
+            return None
+        if key in self._entries:
+            return key
         name = key.rsplit(".", 1)[-1]
         candidates = self._by_name.get(name, [])
         if "." in key and not key.startswith(self._root):
@@ -195,11 +210,7 @@ class NamespaceIndex(Mapping[str, T], Generic[T]):
                 name=key,
                 candidates=sorted(candidates),
             )
-        raise NotRegistered(
-            f"No {self.kind[:-1]} {key!r} in the registry ({self._root}*). Available: {format_choices(self._by_name)}.",
-            name=key,
-            available=sorted(self._by_name),
-        )
+        return None
 
     def __getitem__(self, key: str) -> T:
         return self._entries[self.resolve_path(key)]
@@ -210,23 +221,14 @@ class NamespaceIndex(Mapping[str, T], Generic[T]):
         An ambiguous short name still raises :class:`~xcatalog.errors.AmbiguousName`:
         answering ``None`` would hide that the entry exists.
         """
-        try:
-            return self[key]
-        except NotRegistered:
-            return default
+        path = self._find_path(key)
+        return default if path is None else self._entries[path]
 
     def __contains__(self, key: object) -> bool:
-        if key in self._entries:
-            return True
-        if not isinstance(key, str):
-            return False
         try:
-            self.resolve_path(key)
-        except NotRegistered:
-            return False
+            return self._find_path(key) is not None
         except AmbiguousName:
             return True
-        return True
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)
