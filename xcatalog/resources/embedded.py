@@ -154,6 +154,22 @@ class EmbeddedMongo:
         except OSError:
             return ""
 
+    def detach(self) -> int:
+        """Leave the server running after this object is gone (``xcatalog db start``).
+
+        Returns:
+            The server's process id, to stop it later with SIGTERM.
+
+        Raises:
+            ResourceError: The server is not running.
+        """
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            raise ResourceError("The embedded database is not running; start() it before detach().")
+        # Popen warns when it is collected while its child runs; a detached server is meant to.
+        process.returncode = 0
+        return process.pid
+
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the server cleanly (SIGTERM, then SIGKILL after ``timeout`` seconds)."""
         process, self._process = self._process, None

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xcatalog.cli import build_parser, main
+from xcatalog.registry import XRegistry
+from xcatalog.store import LocalStore
+
+
+@pytest.mark.mongodb
+@pytest.mark.slow
+def test_demo_builds_saves_and_reuses_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--scale", "0.02"]) == 0
+    first = capsys.readouterr().out
+    assert "inserted" in first
+    for path in ("ns.models.shop.Order", "ns.models.shop.Product", "ns.models.shop.Review", "ns.models.shop.User"):
+        assert path in first
+    assert "products.price: mixed types" in first
+    assert "users.email: sensitive (email)" in first
+
+    with LocalStore(tmp_path / ".xcatalog" / "catalog.db") as store:
+        loaded = XRegistry.load(store)
+    assert sorted(loaded.models.models) == [
+        "ns.models.shop.Order",
+        "ns.models.shop.Product",
+        "ns.models.shop.Review",
+        "ns.models.shop.User",
+    ]
+
+    assert main(["demo", "--scale", "0.02"]) == 0
+    assert "already loaded: reusing the data" in capsys.readouterr().out
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert {"demo", "db"} <= set(commands)
+    for name in commands:
+        with pytest.raises(SystemExit) as exit_info:
+            main([name, "--help"])
+        assert exit_info.value.code == 0
+        assert "usage: xcatalog" in capsys.readouterr().out
+
+
+def test_a_missing_database_server_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr("xcatalog.resources.embedded.sys.executable", str(tmp_path / "python"))
+    assert main(["demo"]) == 1
+    error = capsys.readouterr().err
+    assert "is not installed" in error
+    assert 'pip install -e ".[demo]"' in error
+    assert "Traceback" not in error
+
+
+@pytest.mark.mongodb
+def test_db_start_status_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["db", "start"]) == 0
+    started = capsys.readouterr().out
+    assert "running at mongodb://127.0.0.1:" in started
+    try:
+        assert main(["db", "status"]) == 0
+        assert "running at mongodb://" in capsys.readouterr().out
+    finally:
+        assert main(["db", "stop"]) == 0
+    assert "Stopped the embedded database" in capsys.readouterr().out
+    assert main(["db", "status"]) == 0
+    assert capsys.readouterr().out.strip() == "not running"
