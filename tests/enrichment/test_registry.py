@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -71,11 +72,13 @@ def quiet_settings(**enrichment: Any) -> Settings:
 def new_registry(settings: Settings | None = None) -> XRegistry:
     registry = XRegistry(settings or quiet_settings())
     registry.models.register(
-        Product, namespace="shop", permissions={
+        Product,
+        namespace="shop",
+        permissions={
             "*": ["read", "list"],
             "clerk": ["read", "list", "create"],
             "auditor": ["read", "list", "read_sensitive"],
-        }
+        },
     )
     return registry
 
@@ -349,6 +352,64 @@ async def test_sync_registers_a_new_version_when_the_collection_drifts(
     assert registry.audit.events(action="sync")[-1].detail["new_version"] == "2.0.0"
     await enriched.close()
     await resource.close()
+
+
+def _typed_items(count: int) -> list[dict[str, Any]]:
+    from bson import Decimal128
+
+    # ObjectId _ids (added by the server), Decimal128, dates, sub-documents, arrays, optional and mixed fields.
+    return [
+        {
+            "sku": f"S{n}",
+            "price": Decimal128(f"{n}.25"),
+            "added": dt.datetime(2024, 1, 1 + n % 28),
+            "shipping": {"city": ["Oslo", "Bergen"][n % 2], **({"zip": "0150"} if n % 3 else {})},
+            "tags": ["a", "b"][: n % 3],
+            "lines": [{"qty": n, "note": None if n % 2 else "gift"}],
+            "code": n if n % 2 else f"C{n}",
+            **({"colour": "red"} if n % 4 else {}),
+        }
+        for n in range(count)
+    ]
+
+
+@pytest.mark.mongodb
+async def test_sync_after_loading_from_the_store_sees_no_change(
+    mongo_uri: str, mongo_db: Any, mongo_db_name: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xcatalog.store import LocalStore
+
+    mongo_db["items"].insert_many(_typed_items(30))
+    resource = MongoResource(mongo_uri, mongo_db_name, settings=quiet_settings().mongodb)
+    store = LocalStore(tmp_path / "catalog.db")
+    try:
+        first = EnrichedRegistry(XRegistry(quiet_settings()))
+        (path,) = (await first.discover_and_register(resource, namespace="typed", progress=False)).registered
+        stored_schema = first.registry.models.get(path).model_class.model_json_schema()
+        assert stored_schema["properties"]["_id"]["format"] == "objectid"
+        first.registry.save(store)
+        await first.close()
+
+        # A dynamic model comes back from its stored JSON schema; it must describe the same collection.
+        loaded = XRegistry.load(store, quiet_settings())
+        assert loaded.models.get(path).model_class.model_json_schema() == stored_schema
+
+        def no_update(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError(f"update_model called although the schema did not change: {args} {kwargs}")
+
+        monkeypatch.setattr(loaded.models, "update_model", no_update)
+        enriched = EnrichedRegistry(loaded)
+        result = await enriched.sync_with_resource(path, resource)
+        assert result["synced"] is False
+        assert result["changes"] == []
+        assert result["evolution"] is None
+        assert result["new_version"] == result["previous_version"] == "1.0.0"
+        assert len(loaded.models.version_history[path]) == 1
+        assert loaded.audit.events(action="sync")[-1].detail["changes"] == 0
+        await enriched.close()
+    finally:
+        store.close()
+        await resource.close()
 
 
 @pytest.mark.mongodb

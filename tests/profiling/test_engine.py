@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from xcatalog.errors import ProfilingError
-from xcatalog.profiling import profile
+from xcatalog.profiling import profile, profile_documents
 from xcatalog.profiling.engine import QUANTILES
 
 
@@ -188,3 +188,53 @@ def test_semantic_detection_uses_a_recorded_sample() -> None:
     assert column.sensitive
     assert column.semantic_sample_size == 1000
     assert column.semantic_share == 1.0
+
+
+# Names that collide with what polars or the engine call their own columns, or that are awkward as names.
+AWKWARD_NAMES = ["count", "len", "index", "value", "frequency", "counts", "0.1|nulls", "a.b", "with space", ""]
+
+
+@pytest.mark.parametrize("name", AWKWARD_NAMES)
+def test_any_column_name_is_profiled(name: str) -> None:
+    rows = 40
+    statuses = pd.Series(["new", "paid", "paid", "sent", None] * (rows // 5), dtype="str")
+    levels = pd.Series([1, 2, 2, 3, 3, 3, 4, 4] * (rows // 8), dtype="int64")
+    mixed = pd.Series([1, "a", 1, None] * (rows // 4), dtype=object)
+    flags = pd.Series([True, False, False, True, True] * (rows // 5))
+    # The awkward name on every kind of categorical column, next to one another and to plain names.
+    frame = pd.DataFrame(
+        {
+            name: statuses,
+            f"{name}_levels": levels,
+            f"{name}_mixed": mixed,
+            f"{name}_flags": flags,
+            "count" if name != "count" else "other": levels.astype("float64"),
+        }
+    )
+    result = profile(frame)
+    assert list(result.columns) == [str(column) for column in frame.columns]
+    for column_name in frame.columns:
+        series = frame[column_name]
+        column = result.columns[column_name]
+        assert column.name == column_name
+        assert column.count == int(series.count()), column_name
+        assert column.null_count == int(series.isna().sum()), column_name
+        assert column.unique_count == int(series.nunique()), column_name
+        assert column.is_categorical, column_name
+        expected = series.value_counts()
+        assert column.categories == {
+            key.item() if hasattr(key, "item") else key: int(count) for key, count in expected.items()
+        }, column_name
+    assert result.columns[name].min == "new" and result.columns[name].max == "sent"
+    assert result.columns[f"{name}_levels"].mean == pytest.approx(levels.mean())
+    assert result.columns[f"{name}_mixed"].type_counts == {"int": 20, "string": 10}
+
+
+@pytest.mark.parametrize("name", AWKWARD_NAMES)
+def test_any_document_key_is_profiled(name: str) -> None:
+    documents = [{name: ["x", "y", "y"][index % 3], "nested": {name: index % 2}} for index in range(30)]
+    result = profile_documents(documents)
+    top, nested = result.columns[name], result.columns[f"nested.{name}"]
+    assert top.categories == {"y": 20, "x": 10}
+    assert nested.categories == {0: 15, 1: 15}
+    assert (top.count, nested.count) == (30, 30)

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import json
 import sys
+import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum, IntEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pytest
+from bson import Binary, Decimal128, Int64, ObjectId
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from xcatalog.inference import infer_model
 from xcatalog.registry.schema_models import SchemaRebuildError, model_from_schema, python_field_name
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -264,3 +268,153 @@ def test_name_and_module_can_be_chosen() -> None:
     )
     assert (rebuilt.__name__, rebuilt.__module__) == ("Thing", "mine")
     assert rebuilt(a="1").a == 1  # type: ignore[attr-defined]
+
+
+# Documents as pymongo returns them: the inference layer types these with ObjectIdStr, BsonDecimal, datetime...
+INFERRED_DOCUMENTS: list[dict[str, Any]] = [
+    {
+        "_id": ObjectId("65f1c0ffee00000000000001"),
+        "price": Decimal128("12.50"),
+        "created": datetime(2024, 1, 2, 3, 4, 5),
+        "shipping": {"city": "Oslo", "geo": {"lat": 59.9, "lon": 10.7}},
+        "tags": ["new", "sale"],
+        "lines": [{"sku": "A1", "qty": 2}, {"sku": "B2", "qty": None}],
+        "note": "fragile",
+        "code": 7,
+        "first-name": "Ana",
+        "customer": ObjectId("65f1c0ffee0000000000aaaa"),
+        "views": Int64(10),
+        "blob": Binary(b"xy", 5),
+        "token": uuid.UUID(int=1),
+        "always_null": None,
+    },
+    {
+        "_id": ObjectId("65f1c0ffee00000000000002"),
+        "price": Decimal128("3"),
+        "created": datetime(2024, 5, 6),
+        "shipping": {"city": "Bergen"},
+        "tags": [],
+        "lines": [],
+        "code": "X-7",
+        "customer": None,
+        "always_null": None,
+    },
+]
+
+
+def _inferred_order() -> type[BaseModel]:
+    return infer_model(INFERRED_DOCUMENTS, "orders")
+
+
+def _stored(schema: dict[str, Any]) -> dict[str, Any]:
+    # The store keeps JSON: rebuild from what comes back, not from the live dict.
+    loaded: dict[str, Any] = json.loads(json.dumps(schema))
+    return loaded
+
+
+def test_rebuilt_inferred_model_keeps_its_json_schema() -> None:
+    original = _inferred_order()
+    schema = original.model_json_schema()
+    assert schema["properties"]["_id"]["format"] == "objectid"  # what the regression was about
+    rebuilt = model_from_schema(_stored(schema))
+    assert rebuilt.model_json_schema() == schema
+    assert rebuilt.model_json_schema(by_alias=True) == original.model_json_schema(by_alias=True)
+    assert rebuilt.model_json_schema(mode="serialization") == original.model_json_schema(mode="serialization")
+
+
+def _mixed_member_documents() -> list[dict[str, Any]]:
+    good = [dict(document) for document in INFERRED_DOCUMENTS]
+    as_json = json.loads(json.dumps(_inferred_order().model_validate(good[0]).model_dump(mode="json", by_alias=True)))
+    return [
+        *good,
+        as_json,
+        {**good[1], "_id": "65f1c0ffee00000000000003", "price": Decimal("1.25"), "customer": "abc"},
+        {**good[1], "extra_key": {"kept": True}},  # the inferred models allow extra keys
+    ]
+
+
+BAD_INFERRED = [
+    {**INFERRED_DOCUMENTS[1], "_id": 5},
+    {**INFERRED_DOCUMENTS[1], "price": "twelve"},
+    {**INFERRED_DOCUMENTS[1], "created": "not a date"},
+    {**INFERRED_DOCUMENTS[1], "shipping": {"geo": {"lat": 1.0}}},
+    {**INFERRED_DOCUMENTS[1], "lines": [{"qty": 1}]},
+    {**INFERRED_DOCUMENTS[1], "code": 1.5},
+    {**INFERRED_DOCUMENTS[1], "customer": 12},
+    {key: value for key, value in INFERRED_DOCUMENTS[1].items() if key != "_id"},
+]
+
+
+@pytest.mark.parametrize("index", range(len(INFERRED_DOCUMENTS) + 3))
+def test_rebuilt_inferred_model_accepts_the_same_documents(index: int) -> None:
+    original = _inferred_order()
+    rebuilt = model_from_schema(_stored(original.model_json_schema()))
+    document = _mixed_member_documents()[index]
+    expected = _outcome(original, document)
+    assert isinstance(expected, dict), expected  # the original accepts it
+    assert _outcome(rebuilt, document) == expected
+
+
+@pytest.mark.parametrize("document", BAD_INFERRED, ids=range(len(BAD_INFERRED)))
+def test_rebuilt_inferred_model_refuses_the_same_documents(document: dict[str, Any]) -> None:
+    original = _inferred_order()
+    rebuilt = model_from_schema(_stored(original.model_json_schema()))
+    expected = _outcome(original, document)
+    assert not isinstance(expected, dict)  # the original refuses it
+    assert _outcome(rebuilt, document) == expected
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [
+        {"type": "string", "format": "objectid", "title": "X"},
+        {"type": "string", "format": "objectid", "minLength": 24, "maxLength": 24, "title": "X"},
+        {"type": "string", "format": "email", "title": "X"},
+        {"type": "integer", "format": "int64", "bsonType": "long", "title": "X"},
+        {"type": "string", "format": "date-time", "x-source": {"collection": "orders", "path": ["a", 1]}, "title": "X"},
+        {
+            "items": {"type": "string", "format": "hostname", "x-rank": 1},
+            "type": "array",
+            "readOnly": True,
+            "title": "X",
+        },
+        {"anyOf": [{"type": "string", "format": "objectid"}, {"type": "null"}], "default": None, "title": "X"},
+        {"anyOf": [{"type": "integer", "format": "int32"}, {"type": "string"}], "writeOnly": True, "title": "X"},
+        {"additionalProperties": {"type": "number", "format": "double"}, "type": "object", "x-map": True, "title": "X"},
+        {"$ref": "#/$defs/Inner", "x-note": "kept beside the reference"},
+    ],
+)
+def test_unknown_formats_and_keywords_are_kept(prop: dict[str, Any]) -> None:
+    inner = {
+        "properties": {"a": {"format": "int32", "title": "A", "type": "integer"}},
+        "required": ["a"],
+        "title": "Inner",
+        "type": "object",
+        "bsonType": "object",
+    }
+    schema: dict[str, Any] = {"properties": {"x": prop}, "title": "Holder", "type": "object", "x-kind": "holder"}
+    if "$ref" in prop:
+        schema["$defs"] = {"Inner": inner}
+    assert model_from_schema(_stored(schema)).model_json_schema() == schema
+
+
+def test_objectid_format_accepts_driver_values_and_keeps_constraints() -> None:
+    rebuilt = model_from_schema(
+        {"properties": {"_id": {"type": "string", "format": "objectid", "minLength": 24}}, "type": "object"}
+    )
+    assert rebuilt.model_validate({"_id": ObjectId("65f1c0ffee00000000000001")}).model_dump(by_alias=True) == {
+        "_id": "65f1c0ffee00000000000001"
+    }
+    with pytest.raises(ValidationError, match="at least 24 characters"):
+        rebuilt.model_validate({"_id": "short"})
+
+
+def test_decimal_accepts_decimal128_and_keeps_its_digits() -> None:
+    class Price(BaseModel):
+        amount: Decimal = Field(max_digits=4, decimal_places=2)
+
+    rebuilt = model_from_schema(Price.model_json_schema())
+    assert rebuilt.model_json_schema() == Price.model_json_schema()
+    assert rebuilt.model_validate({"amount": Decimal128("12.50")}).model_dump() == {"amount": Decimal("12.50")}
+    with pytest.raises(ValidationError, match="no more than 4 digits"):
+        rebuilt.model_validate({"amount": Decimal128("123.45")})

@@ -272,8 +272,11 @@ def _category_counts(columns: list[tuple[_Column, int]]) -> dict[int, list[tuple
         for part in column.parts:
             if part.series is None:
                 continue
-            counts = part.series.drop_nulls().value_counts(sort=True)
-            values, frequencies = counts.get_columns()
+            # Fixed names for both result columns: value_counts names them after the series and "count", and a
+            # column called "count" (or any user name) must not collide with its own frequency column.
+            values_only = part.series.drop_nulls().rename("value")
+            counts = values_only.value_counts(sort=True, name="frequency")
+            values, frequencies = counts.get_column("value"), counts.get_column("frequency")
             pairs.extend(zip(values.to_list(), frequencies.to_list(), strict=True))
         # Stable order: by frequency, then by value within its family (mixed families compared by text).
         pairs.sort(key=lambda pair: (-pair[1], type(pair[0]).__name__, str(pair[0])))

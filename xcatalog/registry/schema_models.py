@@ -20,6 +20,15 @@ pydantic v2's ``model_json_schema()`` writes:
   ``maximum``, ``exclusiveMinimum``, ``exclusiveMaximum``, ``multipleOf``,
   ``minItems``, ``maxItems``; defaults, titles, descriptions, examples.
 
+Every other keyword (a ``format`` pydantic does not know such as ``objectid``
+or ``int64``, ``bsonType``, ``readOnly``, ``x-...`` extensions) is written back
+verbatim where it stood, on the field, on a nested node or on the model, so the
+rebuilt model's ``model_json_schema()`` keeps it and a schema diff against the
+original sees no change. ``format: objectid`` (which xcatalog's inference
+writes for ObjectId fields) is a ``str`` that also accepts a ``bson.ObjectId``,
+and a ``Decimal`` also accepts a ``bson.Decimal128``, recognised by duck typing:
+the registry never imports the driver.
+
 A ``default_factory`` leaves no trace in the schema: an optional array comes
 back with ``[]``, an object with ``{}``, anything else with ``None``.
 
@@ -32,6 +41,7 @@ cannot come back: the rebuilt model validates what the schema describes.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import enum
 import keyword
@@ -41,9 +51,21 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, cast
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, PydanticUserError, TypeAdapter, ValidationError, create_model
+from pydantic import (
+    AnyUrl,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PydanticUserError,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticUndefined, core_schema
 
 from xcatalog.errors import RegistryError
 
@@ -59,6 +81,25 @@ _FORMATS: dict[str, Any] = {
     "uri": AnyUrl,
     "decimal": Decimal,
 }
+
+
+def _objectid_to_str(value: Any) -> Any:
+    # bson.ObjectId by class and module name: the registry layer does not import the driver.
+    value_type = type(value)
+    if value_type.__name__ == "ObjectId" and (value_type.__module__ or "").split(".")[0] == "bson":
+        return str(value)
+    return value
+
+
+def _decimal128_to_decimal(value: Any) -> Any:
+    # bson.Decimal128 has to_decimal(); Decimal itself does not.
+    to_decimal = getattr(value, "to_decimal", None)
+    return to_decimal() if callable(to_decimal) and not isinstance(value, Decimal) else value
+
+
+# String formats pydantic does not know, with a converter for the driver values they stand for; the format
+# keyword itself is kept as an extra keyword.
+_FORMAT_CONVERTERS: dict[str, Any] = {"objectid": _objectid_to_str}
 _SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool, "null": type(None)}
 _CONSTRAINTS = {
     "minLength": "min_length",
@@ -78,10 +119,50 @@ _MAX_DIGITS = re.compile(r"\(\?=\[\\d\.\]\{1,(\d+)\}")
 _DECIMAL_PLACES = re.compile(r"\\\.\??\\d\{0,(\d+)\}0\*\$")
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _RESERVED = frozenset(dir(BaseModel))
+# Keywords the rebuilt annotations write back themselves. ``format`` is one only for the formats in _FORMATS.
+_STRUCTURE_KEYWORDS = frozenset(
+    {"$ref", "allOf", "anyOf", "oneOf", "const", "enum", "discriminator", "type", "items", "prefixItems"}
+    | {"uniqueItems", "properties", "required", "additionalProperties", "$defs", "definitions"}
+    | set(_CONSTRAINTS)
+)
+# Keywords a property's FieldInfo writes back (see _Builder.field_info).
+_FIELD_KEYWORDS = frozenset({"title", "description", "examples", "deprecated", "default"})
+# Keywords a model class writes back itself (its title, docstring and extra setting).
+_MODEL_KEYWORDS = _STRUCTURE_KEYWORDS | {"title", "description"}
 
 
 class SchemaRebuildError(RegistryError):
     """A stored JSON schema cannot be turned back into a model (say which node and why)."""
+
+
+class _KeptKeywords:
+    """Annotation metadata that adds stored JSON-schema keywords back to the generated schema.
+
+    Hashable by the keywords' repr, because ``typing.Union`` hashes its members
+    and the keyword values may be dicts and lists.
+    """
+
+    __slots__ = ("keywords",)
+
+    def __init__(self, keywords: Mapping[str, Any]) -> None:
+        self.keywords = dict(keywords)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _KeptKeywords) and other.keywords == self.keywords
+
+    def __hash__(self) -> int:
+        return hash(repr(sorted(self.keywords.items(), key=lambda item: item[0])))
+
+    def __repr__(self) -> str:
+        return f"_KeptKeywords({self.keywords!r})"
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        generated = handler(schema)
+        # A copy: whoever edits the generated schema must not edit this model's keywords.
+        generated.update(copy.deepcopy(self.keywords))
+        return generated
 
 
 def python_field_name(name: str) -> str:
@@ -182,7 +263,9 @@ class _Builder:
             field_name = renames.get(prop) or python_field_name(prop)
             while field_name in fields:
                 field_name += "_"
-            annotation = self.annotation(prop_schema, f"{path}/properties/{prop}", owner=class_name, prop=prop)
+            annotation = self.annotation(
+                prop_schema, f"{path}/properties/{prop}", owner=class_name, prop=prop, handled=_FIELD_KEYWORDS
+            )
             alias = prop if field_name != prop else None
             aliased = aliased or alias is not None
             info = self.field_info(prop_schema, annotation, is_required=prop in required, alias=alias)
@@ -193,6 +276,9 @@ class _Builder:
             populate_by_name=aliased,
             protected_namespaces=(),
         )
+        model_extras = _extra_keywords(node, _MODEL_KEYWORDS)
+        if model_extras:
+            config["json_schema_extra"] = model_extras
         try:
             model: type[BaseModel] = create_model(  # type: ignore[call-overload]
                 class_name,
@@ -227,7 +313,23 @@ class _Builder:
         return Field(default_factory=_none, **options)  # type: ignore[no-any-return]
 
     # -- annotations ------------------------------------------------------
-    def annotation(self, node: Any, path: str, *, owner: str, prop: str = "") -> Any:
+    def annotation(
+        self, node: Any, path: str, *, owner: str, prop: str = "", handled: frozenset[str] = frozenset()
+    ) -> Any:
+        """The annotation of a schema node, carrying the node's keywords it would not write back itself.
+
+        ``handled`` names keywords someone else writes back (a property's title,
+        default... come from its FieldInfo).
+        """
+        annotation = self.bare_annotation(node, path, owner=owner, prop=prop)
+        if isinstance(node, Mapping) and "properties" in node and "$ref" not in node:
+            handled = handled | _MODEL_KEYWORDS  # an inline object: its model class keeps its own keywords
+        extras = _extra_keywords(node, handled) if isinstance(node, Mapping) else {}
+        if not extras:
+            return annotation
+        return Annotated[annotation, _KeptKeywords(extras)]
+
+    def bare_annotation(self, node: Any, path: str, *, owner: str, prop: str = "") -> Any:
         if node is True or node == {}:
             return Any
         if not isinstance(node, Mapping):
@@ -245,7 +347,9 @@ class _Builder:
                 return self.union(node, node[union_key], path, owner=owner, prop=prop)
         kind = node.get("type")
         if isinstance(kind, list):
-            members = [{**node, "type": member} for member in kind]
+            # Each member takes the node's structure and constraints; its other keywords are kept once, on the union.
+            shared = {key: value for key, value in node.items() if key in _STRUCTURE_KEYWORDS}
+            members = [{**shared, "type": member} | _member_keywords(node, member) for member in kind]
             return self.union(node, members, path, owner=owner, prop=prop)
         return self.constrained(self.bare(node, path, owner=owner, prop=prop), node)
 
@@ -274,9 +378,13 @@ class _Builder:
         if annotation is AnyUrl:
             # Url types carry their own length rules and refuse min_length/max_length.
             constraints = {key: value for key, value in constraints.items() if key not in ("min_length", "max_length")}
-        if not constraints:
-            return annotation
-        return Annotated[annotation, Field(**constraints)]
+        if constraints:
+            annotation = Annotated[annotation, Field(**constraints)]
+        converter = _FORMAT_CONVERTERS.get(str(node.get("format"))) if node.get("type") == "string" else None
+        if converter is not None:
+            # After the constraints, so they stay on the string schema that the converter wraps.
+            annotation = Annotated[annotation, BeforeValidator(converter)]
+        return annotation
 
     def union(self, node: Mapping[str, Any], members: list[Any], path: str, *, owner: str, prop: str) -> Any:
         decimal = _decimal_from(members)
@@ -326,7 +434,8 @@ class _Builder:
             elif target.get("type") == "object" or "properties" in target:
                 built = self.object_model(target, str(target.get("title", name)), ref)
             else:
-                built = self.annotation(target, ref, owner=_class_name(name))
+                # A definition is written inline where it is used; its title was only its name.
+                built = self.annotation(target, ref, owner=_class_name(name), handled=frozenset({"title"}))
         finally:
             self.in_progress.discard(name)
         self.built[name] = built
@@ -386,4 +495,40 @@ def _decimal_from(members: list[Any]) -> Any:
         options["max_digits"] = int(match[1]) - 1
     if match := _DECIMAL_PLACES.search(pattern):
         options["decimal_places"] = int(match[1])
-    return Annotated[Decimal, Field(**options)] if options else Decimal
+    # Constraints first: they belong to the decimal schema, which the converter then wraps.
+    return Annotated[Decimal, Field(**options), BeforeValidator(_decimal128_to_decimal)]
+
+
+def _extra_keywords(node: Mapping[str, Any], handled: frozenset[str]) -> dict[str, Any]:
+    """The keywords of ``node`` its rebuilt annotation would not write back (``handled`` are written elsewhere).
+
+    A keyword holding a ``$ref`` is left out: the definitions it points to are rebuilt under their own names.
+    """
+    kind = node.get("type")
+    is_text = kind == "string" or (isinstance(kind, list) and "string" in kind)
+    known_format = is_text and node.get("format") in _FORMATS
+    return {
+        key: value
+        for key, value in node.items()
+        if key not in handled
+        and key not in _STRUCTURE_KEYWORDS
+        and not (key == "format" and known_format)
+        and not _mentions_ref(value)
+    }
+
+
+def _member_keywords(node: Mapping[str, Any], member: str) -> dict[str, Any]:
+    """What a member of ``type: [...]`` takes from its node besides the structure: a known format, an object's title."""
+    if member == "string" and node.get("format") in _FORMATS:
+        return {"format": node["format"]}
+    if member == "object" and "properties" in node and "title" in node:
+        return {"title": node["title"]}
+    return {}
+
+
+def _mentions_ref(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return "$ref" in value or any(_mentions_ref(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_mentions_ref(item) for item in value)
+    return False
