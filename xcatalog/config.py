@@ -13,7 +13,8 @@ Sources, later ones winning:
    ``development``);
 3. environment variables ``XCATALOG_<SECTION>__<KEY>``, for example
    ``XCATALOG_REGISTRY__ENRICHMENT__SAMPLE_SIZE=50``. Values are parsed as TOML
-   (``50`` is an int, ``true`` a bool, ``"abc"`` a string).
+   (``50`` is an int, ``true`` a bool, ``"abc"`` a string). ``XCATALOG_ENV`` and
+   ``XCATALOG_TEST_MONGO_URI`` are not settings and are ignored here.
 
 Example:
     >>> from xcatalog.config import load_settings
@@ -49,6 +50,9 @@ __all__ = [
 
 ENV_PREFIX = "XCATALOG"
 DEFAULT_FILES = ("settings.toml", ".secrets.toml")
+# XCATALOG_* variables that are not settings: the environment switcher and the
+# address of the test database that .ci/run and the test fixtures share.
+RESERVED_VARIABLES = frozenset({"env", "test_mongo_uri"})
 _DYNACONF_OPTIONS = frozenset(
     {
         "envvar_prefix",
@@ -257,7 +261,9 @@ def load_settings(
         raise ConfigError(f"Cannot read settings from {paths}: {exc}. Check the TOML syntax.") from exc
     # dynaconf echoes its own options back among the settings; they are not ours.
     data = {
-        key: value for key, value in data.items() if key not in _DYNACONF_OPTIONS and not key.endswith("_for_dynaconf")
+        key: value
+        for key, value in data.items()
+        if key not in _DYNACONF_OPTIONS and key not in RESERVED_VARIABLES and not key.endswith("_for_dynaconf")
     }
     if overrides:
         data = _merge(data, _lower_keys(overrides))
