@@ -293,3 +293,37 @@ async def test_missing_credentials_is_authentication_failed(auth_server: str) ->
     resource = MongoResource(f"mongodb://{auth_server}/", "shop", settings=FAST)
     with pytest.raises(AuthenticationFailed, match=r"does not allow an unauthenticated client .*Add user:password"):
         await resource.connect()
+
+
+async def test_values_from_pydantic_models_are_stored_as_bson(
+    mongo_uri: str, mongo_db_name: str, mongo_db: Any
+) -> None:
+    import datetime as dt
+    import enum
+    import uuid
+    from decimal import Decimal
+
+    class Status(enum.Enum):
+        OPEN = "open"
+
+    record_id = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    resource = MongoResource(mongo_uri, mongo_db_name, must_exist=False)
+    async with resource:
+        await resource.insert_many(
+            "typed",
+            [
+                {
+                    "status": Status.OPEN,
+                    "day": dt.date(2026, 1, 2),
+                    "price": Decimal("9.99"),
+                    "tags": {"a"},
+                    "ref": record_id,
+                }
+            ],
+        )
+    stored = mongo_db["typed"].find_one({}, {"_id": 0})
+    assert stored["status"] == "open"
+    assert stored["day"] == dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+    assert stored["price"].to_decimal() == Decimal("9.99")
+    assert stored["tags"] == ["a"]
+    assert stored["ref"].as_uuid() == record_id

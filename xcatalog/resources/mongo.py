@@ -20,12 +20,17 @@ strings are always shown through :func:`xcatalog.errors.redact`.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import re
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any, cast
 from urllib.parse import unquote
 
+from bson import Decimal128
+from bson.codec_options import TypeRegistry
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -158,6 +163,8 @@ class MongoResource(Resource):
 
     def _new_client(self) -> AsyncMongoClient[Document]:
         options: dict[str, Any] = {
+            "type_registry": TypeRegistry(fallback_encoder=bson_fallback),
+            "uuidRepresentation": "standard",
             "serverSelectionTimeoutMS": self.settings.server_selection_timeout_ms,
             "connectTimeoutMS": self.settings.connect_timeout_ms,
             "socketTimeoutMS": self.settings.socket_timeout_ms,
@@ -387,3 +394,21 @@ class MongoResource(Resource):
             result = await database[collection].insert_many([dict(document) for document in documents])
         self._known_collections.add(collection)
         return list(result.inserted_ids)
+
+
+def bson_fallback(value: Any) -> Any:
+    """Encode Python values BSON has no type for, as they come out of pydantic models.
+
+    Enums become their value, ``date`` a UTC midnight ``datetime``, ``Decimal`` a
+    ``Decimal128`` and sets a list (UUIDs use the standard binary form); anything
+    else is returned unchanged, and pymongo then reports it as not encodable.
+    """
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    if isinstance(value, Decimal):
+        return Decimal128(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return value
