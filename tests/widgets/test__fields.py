@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ipywidgets as widgets
+import pytest
+from pydantic import BaseModel, Field, SecretStr
+
+from xcatalog.enrichment import CategoryStats
+from xcatalog.registry.ui_schema import generate_ui_schema
+from xcatalog.widgets._editors import (
+    OMIT,
+    FieldContext,
+    FieldsPanel,
+    FieldSpec,
+    JsonEditor,
+    ModelEditor,
+    OptionalEditor,
+)
+from xcatalog.widgets._fields import DEFAULT_FIELD_RULES, is_categorical_text, is_model_list, widget_is
+
+
+class Node(BaseModel):
+    label: str
+    children: list[Node] = Field(default_factory=list)
+
+
+class Account(BaseModel):
+    login: str
+    password: SecretStr
+    email: str
+    homepage_url: str = ""
+    description: str = ""
+    created: dt.datetime
+    wakeup: dt.time | None = None
+    score: int
+    ratio: float = 0.5
+    limit: int = Field(default=5, ge=1, lt=10)
+    ident: int | str = 0
+    extra: dict[str, int] = Field(default_factory=dict)
+    tree: Node | None = None
+
+
+CONTEXT = FieldContext(DEFAULT_FIELD_RULES)
+
+
+def panel(data: dict[str, Any] | None = None, categories: dict[str, CategoryStats] | None = None) -> FieldsPanel:
+    return FieldsPanel(generate_ui_schema(Account), FieldContext(DEFAULT_FIELD_RULES, categories or {}), data)
+
+
+@pytest.mark.parametrize(
+    ("key", "control"),
+    [
+        ("login", widgets.Text),
+        ("password", widgets.Password),
+        ("email", widgets.Text),
+        ("homepage_url", widgets.Text),
+        ("description", widgets.Textarea),
+        ("created", widgets.NaiveDatetimePicker),
+        ("wakeup", widgets.TimePicker),
+        ("score", widgets.IntText),
+        ("ratio", widgets.FloatText),
+        ("limit", widgets.BoundedIntText),
+        ("ident", widgets.Textarea),
+        ("extra", widgets.Textarea),
+    ],
+)
+def test_the_default_table_picks_a_widget_per_node(key: str, control: type) -> None:
+    assert type(panel().editors[key].control) is control
+
+
+def test_placeholders_hint_emails_and_urls() -> None:
+    editors = panel().editors
+    assert editors["email"].control.placeholder == "name@example.org"
+    assert editors["homepage_url"].control.placeholder.startswith("https://")
+
+
+def test_exclusive_int_bounds_become_inclusive_ones() -> None:
+    control = panel().editors["limit"].control
+    assert (control.min, control.max, control.value) == (1, 9, 5)
+
+
+def test_an_aware_datetime_is_shown_in_utc() -> None:
+    created = dt.datetime(2024, 1, 2, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert panel({"created": created}).editors["created"].get() == dt.datetime(2024, 1, 2, 10, 0)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("", OMIT), ("42", 42), ("abc", "abc"), ('"x"', "x")])
+def test_union_fields_are_lenient_json(text: str, expected: Any) -> None:
+    editor = panel().editors["ident"]
+    editor.control.value = text
+    assert editor.get() == expected if expected is not OMIT else editor.get() is OMIT
+    assert editor.input_problems() == []
+
+
+class Chain(BaseModel):
+    name: str
+    next: Chain | None = None
+
+
+def test_recursive_models_and_lists_of_models_are_edited_as_json() -> None:
+    tree = panel({"tree": {"label": "root", "children": [{"label": "leaf"}]}}).editors["tree"]
+    assert isinstance(tree, OptionalEditor) and isinstance(tree.inner, ModelEditor)
+    assert isinstance(tree.inner.panel.editors["children"], JsonEditor)
+    assert tree.get() == {"label": "root", "children": [{"label": "leaf"}]}
+    chain = FieldsPanel(generate_ui_schema(Chain), CONTEXT, {"next": {"name": "b"}}).editors["next"]
+    assert isinstance(chain, OptionalEditor) and isinstance(chain.inner, JsonEditor)
+    assert chain.get() == {"name": "b"}
+
+
+@pytest.mark.parametrize(
+    ("stats", "is_combobox", "closed"),
+    [
+        (CategoryStats.from_counts({"a": 10, "b": 12}, is_closed=True), True, True),
+        (CategoryStats.from_counts({"a": 1, "b": 1}), True, False),
+        (CategoryStats(), False, False),
+        (None, False, False),
+    ],
+)
+def test_categorical_text_fields_get_a_combobox(stats: CategoryStats | None, is_combobox: bool, closed: bool) -> None:
+    categories = {"login": stats} if stats is not None else {}
+    control = panel(categories=categories).editors["login"].control
+    assert isinstance(control, widgets.Combobox) is is_combobox
+    if is_combobox:
+        assert control.ensure_option is closed
+        assert set(control.options) == {"a", "b"}
+
+
+def test_predicates_read_the_spec() -> None:
+    spec = FieldSpec(name="x", key="x", path="x", descriptor={"widget": "number"})
+    assert widget_is("number", "text")(spec)
+    assert not widget_is("text")(spec)
+    assert not is_categorical_text(spec)
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ({"widget": "object"}, True),
+        ({"widget": "object", "recursive": True}, False),
+        ({"widget": "object", "nullable": True}, False),
+        ({"widget": "number"}, False),
+    ],
+)
+def test_is_model_list_wants_plain_sub_models(item: dict[str, Any], expected: bool) -> None:
+    spec = FieldSpec(name="x", key="x", path="x", descriptor={"widget": "list", "item": item})
+    assert is_model_list(spec) is expected

@@ -1,0 +1,309 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as widgets
+import pytest
+from pydantic import BaseModel
+
+from xcatalog.enrichment import EnrichedRegistry
+from xcatalog.errors import NotRegistered, ValidationFailed
+from xcatalog.registry import XRegistry
+from xcatalog.resources import FrameResource
+from xcatalog.widgets._editors import (
+    FieldContext,
+    FieldEditor,
+    FieldSpec,
+    ModelEditor,
+    OptionalEditor,
+    RowsEditor,
+    ValueEditor,
+)
+from xcatalog.widgets.form import ModelForm, validation_problems
+
+from .conftest import Product
+
+VALID = {"name": "Lamp", "category": "Electronics", "country": "FR", "city": "Paris", "price": 12.5}
+
+
+def fill(form: ModelForm, values: dict[str, object]) -> None:
+    for key, value in values.items():
+        form.fields[key].set(value)
+
+
+# -- rendering ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "control"),
+    [
+        ("name", widgets.Text),
+        ("price", widgets.BoundedFloatText),
+        ("quantity", widgets.BoundedIntText),
+        ("status", widgets.Dropdown),
+        ("kind", widgets.Dropdown),
+        ("active", widgets.Checkbox),
+        ("tags", widgets.TagsInput),
+        ("released", widgets.DatePicker),
+        ("notes", widgets.Textarea),
+        ("variants", widgets.VBox),
+        ("attributes", widgets.Textarea),
+        ("category", widgets.Text),  # no enrichment: a plain text box
+    ],
+)
+def test_each_schema_node_gets_its_widget(registry: XRegistry, key: str, control: type) -> None:
+    form = ModelForm(registry, "Product", role="clerk")
+    assert type(form.fields[key].control) is control
+
+
+def test_number_bounds_come_from_the_constraints(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk")
+    price, quantity = form.fields["price"].control, form.fields["quantity"].control
+    assert (price.min, price.max) == (0.0, 10_000.0)
+    assert quantity.min == 1  # gt=0 on an int: the next int inside the bound
+    quantity.value = -5
+    assert quantity.value == 1
+
+
+def test_optional_fields_get_a_none_switch_and_sub_models_a_sub_form(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk")
+    address = form.fields["address"]
+    assert isinstance(address, OptionalEditor)
+    assert isinstance(address.inner, ModelEditor)
+    assert address.none_switch.value is True
+    assert form.value["address"] is None
+    address.none_switch.value = False
+    address.inner.panel.editors["street"].set("1 Main St")
+    address.inner.panel.editors["city"].set("Lyon")
+    assert form.value["address"] == {"street": "1 Main St", "city": "Lyon"}
+
+
+def test_initial_data_and_defaults_are_shown(registry: XRegistry) -> None:
+    data = {
+        **VALID,
+        "released": "2024-05-01",
+        "tags": ["desk", "light"],
+        "address": {"street": "Rue 1", "city": "Lyon"},
+    }
+    form = ModelForm(registry, "Product", role="clerk", data=data)
+    assert form.fields["status"].get() == "open"
+    assert form.fields["quantity"].get() == 1
+    assert form.fields["released"].control.value == dt.date(2024, 5, 1)
+    assert form.fields["tags"].get() == ["desk", "light"]
+    instance = form.instance
+    assert isinstance(instance, Product)
+    assert instance.address is not None and instance.address.city == "Lyon"
+
+
+def test_an_unknown_model_shows_an_error_panel_with_what_exists(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Prodcut", role="clerk")
+    assert form.registered is None
+    assert "Prodcut" in form.notice.value and "Product" in form.notice.value
+    assert form.value == {}
+    assert form.submit() is None
+    with pytest.raises(NotRegistered, match="Prodcut"):
+        _ = form.instance
+
+
+def test_extra_rules_are_tried_before_the_defaults(registry: XRegistry) -> None:
+    def is_name(spec: FieldSpec) -> bool:
+        return spec.name == "name"
+
+    def name_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+        return ValueEditor(spec, widgets.Textarea(), write=str)
+
+    form = ModelForm(registry, "Product", role="clerk", rules=[(is_name, name_editor)])
+    assert type(form.fields["name"].control) is widgets.Textarea
+    assert type(form.fields["city"].control) is widgets.Text
+
+
+# -- validation ------------------------------------------------------------------------------------------------
+
+
+def test_a_change_validates_and_shows_errors_only_under_touched_fields(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk")
+    form.fields["name"].set("x")
+    assert "at least 2 characters" in form.field_problems("name")
+    assert form.field_problems("category") == ""  # untouched, though empty
+    form.fields["name"].set("Lamp")
+    assert form.field_problems("name") == ""
+
+
+def test_nested_errors_appear_under_the_nested_field(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk", data=VALID)
+    address = form.fields["address"]
+    assert isinstance(address, OptionalEditor) and isinstance(address.inner, ModelEditor)
+    address.none_switch.value = False
+    address.inner.panel.editors["street"].set("Main")
+    address.inner.panel.editors["city"].set("L")
+    assert "at least 2 characters" in address.inner.panel.editors["city"].problem_text()
+    assert address.inner.panel.editors["street"].problem_text() == ""
+
+
+def test_instance_raises_the_structured_errors(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk", data={**VALID, "name": "x"})
+    with pytest.raises(ValidationFailed, match="name: String should have at least 2 characters") as caught:
+        _ = form.instance
+    assert [error["loc"] for error in caught.value.errors] == [("name",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("{", "Not valid JSON"), ('{"a": "x"}', "valid integer"), ('{"a": 1}', "")],
+)
+async def test_json_fields_report_unreadable_text_on_submit(registry: XRegistry, text: str, problem: str) -> None:
+    form = ModelForm(registry, "Product", role="clerk", data=VALID)
+    form.fields["attributes"].control.value = text
+    task = form.submit()
+    assert task is not None
+    result = await task
+    assert (result is None) == bool(problem)
+    assert problem in form.field_problems("attributes")
+
+
+async def test_lists_of_sub_models_are_rows_with_add_and_remove(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk", data={**VALID, "variants": [{"street": "A", "city": "Lyon"}]})
+    rows = form.fields["variants"]
+    assert isinstance(rows, RowsEditor)
+    assert form.value["variants"] == [{"street": "A", "city": "Lyon"}]
+    rows.add_button.click()
+    second = rows.rows[1]
+    second.editors["street"].set("B")
+    second.editors["city"].set("P")  # too short: shown under the row's own field on change
+    assert "at least 2 characters" in second.editors["city"].problem_text()
+    assert rows.rows[0].editors["city"].problem_text() == ""
+    rows.rows[0].editors["city"].control.value = ""  # an error in the first row goes to the first row
+    assert "at least 2 characters" in rows.rows[0].editors["city"].problem_text()
+    rows.remove_row(rows.rows[0])
+    assert form.value["variants"] == [{"street": "B", "city": "P"}]
+    second.editors["city"].set("Paris")
+    result = await form.submit()  # type: ignore[misc]
+    assert result is not None and result.instance.variants[0].city == "Paris"
+    rows.remove_row(rows.rows[0])
+    assert "variants" not in form.value  # no rows: the default applies
+
+
+def test_validation_problems_is_empty_for_valid_data() -> None:
+    assert validation_problems(Product, VALID) == []
+    assert validation_problems(Product, {})[0]["type"] == "missing"
+
+
+# -- submitting -----------------------------------------------------------------------------------------------------
+
+
+async def test_submit_without_enrichment_validates_with_the_model(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk")
+    fill(form, VALID)
+    assert form.insert_toggle not in form.children[-3].children  # nothing to insert into
+    result = await form.submit()  # type: ignore[misc]
+    assert result is not None and result.record["name"] == "Lamp"
+    assert form.last_result is result
+    assert "Created" in form.result.value and "Lamp" in form.result.value
+    assert registry.audit.events()[-1].action == "create"
+
+
+async def test_a_role_without_create_sees_a_read_only_form(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Product", role="visitor", data=VALID)
+    assert form.can_create is False
+    assert "read-only" in form.notice.value
+    leaves = [leaf for editor in form.fields.values() for leaf in editor.editors() if isinstance(leaf, ValueEditor)]
+    assert {"address.street", "address.city"} <= {leaf.spec.path for leaf in leaves}  # the sub-form is included
+    assert all(leaf.control.disabled for leaf in leaves)
+    assert form.fields["address"].none_switch.disabled  # type: ignore[attr-defined]
+    assert form.submit() is None
+    assert form.submit_button not in form.children
+    assert form.value["name"] == "Lamp"
+
+
+async def test_submit_reports_a_denial_in_the_error_panel(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk")
+    fill(form, VALID)
+    registry.models.get("Product").metadata.permissions.pop("clerk")  # revoked after the form was built
+    assert await form.submit() is None  # type: ignore[misc]
+    assert "may not create" in form.tasks.error.value
+
+
+# -- with an enrichment --------------------------------------------------------------------------------------------
+
+
+async def test_categorical_fields_get_ranked_suggestions(registry: XRegistry, enriched: EnrichedRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk", enriched=enriched)
+    category = form.fields["category"].control
+    assert isinstance(category, widgets.Combobox)
+    assert set(category.options) == {"Electronics", "Books", "Garden"}
+    assert category.ensure_option is True  # 60 observations, no singletons: a closed set
+
+
+async def test_suggestions_re_rank_when_another_field_changes(registry: XRegistry, enriched: EnrichedRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk", enriched=enriched)
+    form.fields["country"].set("DE")
+    assert set(form.fields["city"].control.options[:2]) == {"Berlin", "Munich"}
+    form.fields["country"].set("FR")
+    assert set(form.fields["city"].control.options[:2]) == {"Paris", "Lyon"}
+
+
+async def test_a_change_is_graded_against_the_observed_categories(
+    registry: XRegistry, enriched: EnrichedRegistry
+) -> None:
+    form = ModelForm(registry, "Product", role="clerk", enriched=enriched)
+    form.fields["category"].set("Electroncs")
+    assert "Did you mean 'Electronics'?" in form.field_problems("category")
+
+
+async def test_submit_shows_graded_errors_under_their_fields(
+    registry: XRegistry, enriched: EnrichedRegistry, products: FrameResource
+) -> None:
+    form = ModelForm(registry, "Product", role="clerk", enriched=enriched, insert=True)
+    fill(form, {**VALID, "category": "Electroncs", "name": "x"})
+    assert await form.submit() is None  # type: ignore[misc]
+    assert "Did you mean 'Electronics'?" in form.field_problems("category")
+    assert "at least 2 characters" in form.field_problems("name")
+    assert "2 error(s)" in form.result.value
+    assert len(products.frames["products"]) == 60
+    denied = registry.audit.events()[-1]
+    assert (denied.action, denied.allowed) == ("create", False)
+
+
+async def test_submit_inserts_a_valid_record(
+    registry: XRegistry, enriched: EnrichedRegistry, products: FrameResource
+) -> None:
+    form = ModelForm(registry, "Product", role="clerk", enriched=enriched, insert=True)
+    fill(form, VALID)
+    assert form.insert_toggle.value is True
+    result = await form.submit()  # type: ignore[misc]
+    assert result is not None and result.inserted_id is not None
+    assert "inserted with id" in form.result.value
+    assert len(products.frames["products"]) == 61
+    assert products.frames["products"].iloc[-1]["name"] == "Lamp"
+    assert all(form.field_problems(key) == "" for key in form.fields)
+
+
+@pytest.mark.parametrize(("role", "masked"), [("visitor", True), ("auditor", False)])
+async def test_read_only_forms_mask_sensitive_data(
+    registry: XRegistry, enriched: EnrichedRegistry, role: str, masked: bool
+) -> None:
+    form = ModelForm(registry, "Product", role=role, enriched=enriched, data={**VALID, "email": "ana@example.com"})
+    shown = form.fields["email"].get()
+    assert (shown != "ana@example.com") is masked
+    assert "example.com" in shown
+
+
+class Tiny(BaseModel):
+    label: str
+
+
+def test_a_model_registered_without_ui_schema_still_renders() -> None:
+    from xcatalog.config import Settings
+
+    registry = XRegistry(Settings.model_validate({"registry": {"models": {"auto_generate_ui": False}}}))
+    registry.models.register(Tiny, namespace="t")
+    assert registry.models.get("Tiny").metadata.ui_schema is None
+    form = ModelForm(registry, "Tiny")
+    assert list(form.fields) == ["label"]
+
+
+def test_value_can_be_set_from_code(registry: XRegistry) -> None:
+    form = ModelForm(registry, "Product", role="clerk")
+    form.value = {**VALID, "tags": ["a"], "unknown": 1}
+    assert {key: form.value[key] for key in VALID} == VALID
+    assert form.value["tags"] == ["a"] and "unknown" not in form.value

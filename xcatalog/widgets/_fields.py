@@ -1,0 +1,290 @@
+"""The default table of field rules: which editor a UI-schema field gets.
+
+:data:`DEFAULT_FIELD_RULES` is an ordered tuple of ``(predicate, factory)``
+pairs; :func:`~xcatalog.widgets._editors.build_editor` uses the first whose
+predicate accepts the :class:`~xcatalog.widgets._editors.FieldSpec`. A
+predicate sees the field's UI-schema descriptor (from
+:mod:`xcatalog.registry.ui_schema`) and, when the model is enriched, the
+observed categories of the field; a factory returns a
+:class:`~xcatalog.widgets._editors.FieldEditor`.
+
+Categorical text fields get a combobox of observed values (a closed set
+accepts only those); lists of sub-models get rows of sub-forms; other lists
+(not of strings), mappings, unions and recursive models are edited as JSON in
+a textarea for now.
+
+Example (a colour picker for text fields named ``*_color``)::
+
+    def is_color(spec: FieldSpec) -> bool:
+        return spec.widget == "text" and spec.name.endswith("_color")
+
+    def color_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+        return ValueEditor(spec, widgets.ColorPicker(value=spec.initial or "#000000"))
+
+    ModelForm(registry, "Theme", rules=[(is_color, color_editor)])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from xcatalog.widgets._editors import (
+    OMIT,
+    FieldContext,
+    FieldEditor,
+    FieldPredicate,
+    FieldRule,
+    FieldSpec,
+    JsonEditor,
+    ModelEditor,
+    RowsEditor,
+    ValueEditor,
+)
+
+__all__ = [
+    "DEFAULT_FIELD_RULES",
+    "combobox_editor",
+    "date_editor",
+    "datetime_editor",
+    "is_categorical_text",
+    "is_json",
+    "is_model_list",
+    "json_editor",
+    "model_editor",
+    "number_editor",
+    "password_editor",
+    "rows_editor",
+    "select_editor",
+    "tags_editor",
+    "text_editor",
+    "textarea_editor",
+    "time_editor",
+    "toggle_editor",
+    "widget_is",
+]
+
+_INT_LIMIT = 10**15
+_FLOAT_LIMIT = sys.float_info.max
+
+
+# -- predicates ------------------------------------------------------------------------------------------------------
+
+
+def widget_is(*names: str) -> FieldPredicate:
+    """A predicate: the UI schema chose one of these widgets for the field."""
+
+    def predicate(spec: FieldSpec) -> bool:
+        return spec.widget in names
+
+    predicate.__name__ = f"widget_is_{'_'.join(names)}"
+    return predicate
+
+
+def is_categorical_text(spec: FieldSpec) -> bool:
+    """A text field whose enrichment found categories (it gets a combobox of suggestions)."""
+    return spec.widget == "text" and spec.categories is not None and bool(spec.categories.frequencies)
+
+
+def is_model_list(spec: FieldSpec) -> bool:
+    """A list of (non-recursive, non-nullable) sub-models: edited as rows of sub-forms."""
+    item = spec.descriptor.get("item") or {}
+    return (
+        spec.widget == "list"
+        and item.get("widget") == "object"
+        and not item.get("recursive")
+        and not item.get("nullable")
+    )
+
+
+def is_json(spec: FieldSpec) -> bool:
+    """A field edited as JSON: other sequences, mappings, unions, recursive models."""
+    return spec.widget in ("list", "dict", "union") or (
+        spec.widget == "object" and bool(spec.descriptor.get("recursive"))
+    )
+
+
+# -- factories ---------------------------------------------------------------------------------------------------------
+
+
+def _text_reader(spec: FieldSpec) -> Callable[[Any], Any]:
+    def read(value: Any) -> Any:
+        return OMIT if value == "" and not spec.required else value
+
+    return read
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def text_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A one-line text box (with a placeholder for emails and URLs)."""
+    placeholder = {"email": "name@example.org", "url": "https://…"}.get(spec.widget, "")
+    return ValueEditor(spec, widgets.Text(placeholder=placeholder), read=_text_reader(spec), write=_as_text)
+
+
+def textarea_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A multi-line text box."""
+    return ValueEditor(spec, widgets.Textarea(), read=_text_reader(spec), write=_as_text)
+
+
+def password_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A masked text box."""
+    return ValueEditor(spec, widgets.Password(), read=_text_reader(spec), write=_as_text)
+
+
+def combobox_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A combobox offering the observed values; a closed set only accepts those (``ensure_option``)."""
+    categories = spec.categories
+    options = [str(value) for value in categories.values] if categories is not None else []
+    closed = bool(categories is not None and categories.is_closed)
+    control = widgets.Combobox(options=options, ensure_option=closed, placeholder="type to see suggestions")
+    return ValueEditor(spec, control, read=_text_reader(spec), write=_as_text)
+
+
+def select_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A dropdown of an Enum's or a Literal's options."""
+    options = [(str(option["label"]), option["value"]) for option in spec.descriptor.get("options", [])]
+    control = widgets.Dropdown(options=options, value=None)
+    allowed = {repr(value) for _, value in options}
+
+    def write(value: Any) -> Any:
+        return value if repr(value) in allowed else None
+
+    def read(value: Any) -> Any:
+        return OMIT if value is None and not spec.required else value
+
+    return ValueEditor(spec, control, read=read, write=write)
+
+
+def toggle_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A checkbox."""
+    return ValueEditor(spec, widgets.Checkbox(value=False, indent=False), write=bool)
+
+
+def number_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """An int or float box, bounded by the field's ``ge``/``gt``/``le``/``lt`` constraints."""
+    descriptor = spec.descriptor
+    is_int = descriptor.get("type") == "int" or (
+        isinstance(descriptor.get("step"), int) and descriptor.get("type") not in ("float", "Decimal")
+    )
+    low, high = descriptor.get("min"), descriptor.get("max")
+    if is_int:
+        # An exclusive bound on an int is the next int inside it.
+        low = None if low is None else int(low) + (1 if descriptor.get("exclusive_min") else 0)
+        high = None if high is None else int(high) - (1 if descriptor.get("exclusive_max") else 0)
+    start = 0 if low is None or low <= 0 else low
+    start = start if high is None or start <= high else high
+    control: widgets.Widget
+    if is_int:
+        if low is None and high is None:
+            control = widgets.IntText(value=start)
+        else:
+            lo, hi = (-_INT_LIMIT if low is None else low), (_INT_LIMIT if high is None else high)
+            control = widgets.BoundedIntText(value=start, min=lo, max=hi, step=descriptor.get("step", 1))
+        return ValueEditor(spec, control, write=int)
+    if low is None and high is None:
+        control = widgets.FloatText(value=float(start))
+    else:
+        lo_f = -_FLOAT_LIMIT if low is None else float(low)
+        hi_f = _FLOAT_LIMIT if high is None else float(high)
+        control = widgets.BoundedFloatText(value=float(start), min=lo_f, max=hi_f)
+    if descriptor.get("step") is not None:
+        control.step = float(descriptor["step"])
+    return ValueEditor(spec, control, write=float)
+
+
+def _parse_datetime(value: Any) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    # The picker holds naive datetimes: an aware one is shown in UTC.
+    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo is not None else parsed
+
+
+def _parse_date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _parse_time(value: Any) -> dt.time | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, dt.time) else dt.time.fromisoformat(str(value))
+
+
+def _picker_reader(spec: FieldSpec) -> Callable[[Any], Any]:
+    def read(value: Any) -> Any:
+        return OMIT if value is None and not spec.required else value
+
+    return read
+
+
+def datetime_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A date-and-time picker (naive; aware values are shown in UTC)."""
+    return ValueEditor(spec, widgets.NaiveDatetimePicker(), read=_picker_reader(spec), write=_parse_datetime)
+
+
+def date_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A date picker."""
+    return ValueEditor(spec, widgets.DatePicker(), read=_picker_reader(spec), write=_parse_date)
+
+
+def time_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A time picker."""
+    return ValueEditor(spec, widgets.TimePicker(), read=_picker_reader(spec), write=_parse_time)
+
+
+def tags_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A tags box for a list of strings."""
+
+    def write(value: Any) -> list[str]:
+        return [str(item) for item in value] if isinstance(value, list | tuple | set | frozenset) else []
+
+    return ValueEditor(spec, widgets.TagsInput(value=[], allow_duplicates=False), write=write)
+
+
+def json_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A JSON textarea (lenient for unions: text that is not JSON passes as a string)."""
+    return JsonEditor(spec, lenient=spec.widget == "union")
+
+
+def rows_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """Rows of sub-forms with add and remove buttons."""
+    return RowsEditor(spec, context)
+
+
+def model_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
+    """A nested sub-form."""
+    return ModelEditor(spec, context)
+
+
+def _always(spec: FieldSpec) -> bool:
+    return True
+
+
+DEFAULT_FIELD_RULES: tuple[FieldRule, ...] = (
+    (is_categorical_text, combobox_editor),
+    (is_model_list, rows_editor),
+    (is_json, json_editor),
+    (widget_is("select"), select_editor),
+    (widget_is("object"), model_editor),
+    (widget_is("tags"), tags_editor),
+    (widget_is("toggle"), toggle_editor),
+    (widget_is("number"), number_editor),
+    (widget_is("datetime"), datetime_editor),
+    (widget_is("date"), date_editor),
+    (widget_is("time"), time_editor),
+    (widget_is("password"), password_editor),
+    (widget_is("textarea"), textarea_editor),
+    (_always, text_editor),
+)
+"""The built-in table, first match wins; ``text``, ``email`` and ``url`` fall through to a text box."""
