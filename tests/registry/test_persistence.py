@@ -449,3 +449,17 @@ def test_make_registry_helper_is_deterministic(shop: Any, helpers: Any) -> None:
     assert len(registry.models.evolutions("Customer")) == 2
     assert textwrap.dedent(HELPERS).count("def ") == 3
     assert "ns.models.lab.Reading" in registry.models.models
+
+
+def test_registry_constructed_or_loaded_with_a_store_writes_through(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    with LocalStore(path) as store, LocalStore(path) as reader:
+        built = XRegistry(store=store)
+        assert built.store_link is not None
+        built.models.register(create_model("Visit", at=(str, ...)), namespace="web", source="dynamic")
+        assert "ns.models.web.Visit" in reader.read_all().kind("models")
+    with LocalStore(path) as store, LocalStore(path) as reader:
+        loaded = XRegistry.load(store, write_through=True)
+        assert loaded.store_link is not None
+        loaded.models.remove("Visit")
+        assert "ns.models.web.Visit" not in reader.read_all().kind("models")

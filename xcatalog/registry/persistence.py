@@ -488,7 +488,7 @@ def load_registry(
             raise LoadFailed(message, failures=report.failures)
         warnings.warn(message, LoadWarning, stacklevel=2)
     if write_through:
-        attach_store(report.registry, store)
+        report.registry.store_link = attach_store(report.registry, store)
     return report.registry
 
 
