@@ -177,7 +177,8 @@ def build_validated_model(
         item if isinstance(item, TypeValidator) else TypeValidator(item, getattr(item, "__name__", "validator"))
         for item in validators
     ]
-    value_type = Annotated[base_type, *[AfterValidator(item.func) for item in named]] if named else base_type
+    # Any: a runtime-built Annotated form is not a static type for the checker.
+    value_type: Any = Annotated[base_type, *[AfterValidator(item.func) for item in named]] if named else base_type
     model: type[BaseModel] = create_model(
         name,
         __module__=module,
