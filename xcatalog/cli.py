@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xcatalog import _cli_commands
+from xcatalog.api.cli import add_serve_parser
 from xcatalog.config import Settings, load_settings
 from xcatalog.errors import ResourceError, XCatalogError, redact
 
@@ -224,12 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
     db.set_defaults(handler=run_db)
 
-    try:
-        from xcatalog import _cli_commands
-    except ImportError:  # the remaining commands are optional while they are being built
-        pass
-    else:
-        _cli_commands.add_parsers(commands)
+    _cli_commands.add_parsers(commands)
+    add_serve_parser(commands)
     return parser
 
 
