@@ -76,3 +76,20 @@ def test_db_start_status_stop(
     assert "Stopped the embedded database" in capsys.readouterr().out
     assert main(["db", "status"]) == 0
     assert capsys.readouterr().out.strip() == "not running"
+
+
+def test_rare_spellings_of_common_categories_are_reported_as_typos() -> None:
+    from xcatalog.cli import _likely_typos
+    from xcatalog.enrichment import CategoryStats, ValueCount
+
+    stats = CategoryStats(
+        frequencies=[
+            ValueCount(value="Electronics", count=40),
+            ValueCount(value="Books", count=30),
+            ValueCount(value="Electroncs", count=2),
+            ValueCount(value="Bookz", count=5),  # not ten times rarer than Books: not flagged
+        ],
+        observations=77,
+    )
+    assert _likely_typos(stats) == [("Electroncs", "Electronics")]
+    assert _likely_typos(None) == []

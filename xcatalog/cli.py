@@ -29,7 +29,7 @@ from xcatalog.config import Settings, load_settings
 from xcatalog.errors import ResourceError, XCatalogError, redact
 
 if TYPE_CHECKING:
-    from xcatalog.enrichment import DiscoveryReport, EnrichedRegistry
+    from xcatalog.enrichment import CategoryStats, DiscoveryReport, EnrichedRegistry, FieldEnrichment
     from xcatalog.registry import XRegistry
 
 __all__ = ["build_parser", "main"]
@@ -51,7 +51,7 @@ def run_demo(args: argparse.Namespace) -> int:
     """Start the embedded database, load the sample shop, build and save the catalog."""
     from xcatalog.resources.embedded import EmbeddedMongo
 
-    settings = load_settings()
+    settings = load_settings(overrides={"registry": {"enrichment": {"sample_size": args.sample_size}}})
     data_path = Path(args.data)
     running = _running_db()
     server: EmbeddedMongo | None = None
@@ -147,9 +147,42 @@ def _problems(enriched: EnrichedRegistry, model: str) -> list[str]:
             notes.append(f"mixed types ({consistency:.0%} dominant)")
         if field.sensitive:
             notes.append(f"sensitive ({field.semantic_type})")
+        duplicates = _near_key_duplicates(field, enrichment.sample_size)
+        if duplicates:
+            notes.append(f"{duplicates} duplicated value(s) in an otherwise unique field")
+        typos = _likely_typos(enrichment.categorical_fields.get(path))
+        if typos:
+            notes.append("likely typos: " + ", ".join(f"{rare!r} (-> {common!r})" for rare, common in typos))
         if notes:
             lines.append(f"{path}: " + ", ".join(notes))
     return lines
+
+
+def _near_key_duplicates(field: FieldEnrichment, sample_size: int) -> int:
+    """Duplicates in an identifier-like field whose values are at least 95% distinct (a key with repeats)."""
+    is_identifier = field.semantic_type in {"email", "uuid", "objectid"} or field.path.lower().endswith("id")
+    if not is_identifier or field.unique_count is None or field.uniqueness is None or not 0.95 <= field.uniqueness < 1:
+        return 0
+    values = round((field.presence or 0.0) * sample_size) - field.null_count
+    return max(values - field.unique_count, 0)
+
+
+def _likely_typos(stats: CategoryStats | None) -> list[tuple[Any, Any]]:
+    """Rare categorical values spelt like a value at least ten times as common."""
+    from xcatalog.enrichment import nearest_values
+
+    if stats is None:
+        return []
+    counts = {item.value: item.count for item in stats.frequencies}
+    found = []
+    for value, count in counts.items():
+        if not isinstance(value, str):
+            continue
+        common = [other for other, other_count in counts.items() if other != value and other_count >= 10 * count]
+        nearest = nearest_values(value, common, limit=1, cutoff=0.8)
+        if nearest:
+            found.append((value, nearest[0]))
+    return found
 
 
 def _save_catalog(registry: XRegistry, settings: Settings) -> Path:
@@ -218,6 +251,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--data", default=str(DEMO_DATA), help="folder of the embedded database (default %(default)s)")
     demo.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
     demo.add_argument("--scale", type=float, default=1.0, help="size of the sample shop (1.0 = about 50,000 documents)")
+    demo.add_argument(
+        "--sample-size",
+        type=int,
+        default=2000,
+        help="documents sampled per collection for the statistics (default %(default)s)",
+    )
     demo.set_defaults(handler=run_demo)
 
     db = commands.add_parser("db", help="keep the embedded database running for notebooks")
