@@ -427,3 +427,32 @@ async def test_enrichment_snapshots_persist_through_the_store(shop: MongoResourc
         assert await second.suggest_values("Product", "category", prefix="b") == ["Books"]
     finally:
         store.close()
+
+
+@pytest.mark.mongodb
+async def test_discover_samples_with_the_settings_so_a_sync_sees_no_drift(
+    mongo_uri: str, mongo_db: Any, mongo_db_name: str
+) -> None:
+    # 300 documents, more than the inspector's built-in 100; the last ten each lack one field, so a model
+    # inferred from a 100-document sample (which misses some of them) makes those fields required, while
+    # one inferred from every document makes them optional.
+    optional_fields = [f"f{index}" for index in range(10)]
+    documents = [{"sku": f"S{n}", **dict.fromkeys(optional_fields, n)} for n in range(300)]
+    for index, field in enumerate(optional_fields):
+        del documents[290 + index][field]
+    mongo_db["items"].insert_many(documents)
+    resource = MongoResource(mongo_uri, mongo_db_name, settings=quiet_settings().mongodb)
+    enriched = EnrichedRegistry(XRegistry(quiet_settings(sample_size=len(documents))))
+    try:
+        report = await enriched.discover_and_register(resource, namespace="whole", progress=False)
+        (path,) = report.registered
+        required = enriched.registry.models.get(path).model_class.model_json_schema().get("required", [])
+        assert not set(optional_fields) & set(required)
+        result = await enriched.sync_with_resource(path)
+        assert result["changes"] == []
+        assert result["synced"] is False
+        assert result["new_version"] == result["previous_version"] == "1.0.0"
+        assert enriched.registry.models.get(path).metadata.version == "1.0.0"
+    finally:
+        await enriched.close()
+        await resource.close()

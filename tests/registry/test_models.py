@@ -578,11 +578,13 @@ class FixedResource:
     def __init__(self, name: str, results: dict[str, Any]) -> None:
         self.name = name
         self.results = results
+        self.options_seen: list[dict[str, Any]] = []
 
     def get_type(self) -> str:
         return "files"
 
-    async def inspect(self, collection: str) -> Any:
+    async def inspect(self, collection: str, **options: Any) -> Any:
+        self.options_seen.append(options)
         return self.results[collection]
 
 
@@ -616,6 +618,22 @@ async def test_register_from_inspector_uses_model_name_and_arguments(registry: M
     assert explicit.metadata.ns_path == "ns.models.shop.StockItem"
     assert "stock" in explicit.metadata.tags
     assert explicit.metadata.permissions == {"*": {ModelPermission.READ}}
+
+
+@pytest.mark.parametrize(
+    ("inspect_options", "expected"),
+    [
+        (None, {}),
+        ({}, {}),
+        ({"sample_size": 500, "mode": "pushdown"}, {"sample_size": 500, "mode": "pushdown"}),
+    ],
+)
+async def test_register_from_inspector_passes_inspect_options_through(
+    registry: ModelRegistry, inspect_options: dict[str, Any] | None, expected: dict[str, Any]
+) -> None:
+    resource = FixedResource("warehouse", {"items": Inspection(model=Product)})
+    await registry.register_from_inspector(resource, "items", inspect_options=inspect_options)
+    assert resource.options_seen == [expected]
 
 
 async def test_register_from_inspector_refuses_non_models(registry: ModelRegistry) -> None:

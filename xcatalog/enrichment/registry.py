@@ -659,6 +659,9 @@ class EnrichedRegistry:
         """Register a dynamic model for every collection of a resource and enrich it.
 
         One failing collection is reported with its reason and does not stop the others.
+        Models are inferred from ``[registry.enrichment] sample_size`` documents of
+        these settings, as :meth:`sync_with_resource` re-inspects them, so a sync
+        right after discovery finds no drift when the sample covers the collection.
 
         Args:
             resource: The resource.
@@ -704,7 +707,11 @@ class EnrichedRegistry:
         self, resource: Resource, collection: str, namespace: str, auto_refresh: bool | None
     ) -> CollectionOutcome:
         try:
-            registered = await self.registry.models.register_from_inspector(resource, collection, namespace)
+            # The registry's settings (sample size above all), as sync_with_resource uses: otherwise the
+            # inspector samples its default 100 documents and a later sync reports drift that is not there.
+            registered = await self.registry.models.register_from_inspector(
+                resource, collection, namespace, inspect_options={"settings": self.settings}
+            )
         except Exception as exc:  # one bad collection must not stop the others
             return CollectionOutcome(collection=collection, ok=False, stage="register", reason=_describe(exc))
         path = registered.metadata.ns_path

@@ -218,6 +218,9 @@ class InspectableResource(Protocol):
     """A data source that can infer a model for one of its collections.
 
     The resources layer implements it; the registry only needs these three members.
+    ``inspect`` must accept keyword options (such as ``settings`` or
+    ``sample_size``): :meth:`ModelRegistry.register_from_inspector` passes its
+    ``inspect_options`` through without looking at them.
     """
 
     @property
@@ -229,8 +232,8 @@ class InspectableResource(Protocol):
         """The kind of resource, such as ``"mongodb"`` (becomes a tag)."""
         ...
 
-    async def inspect(self, collection: str) -> InspectionResult:
-        """Sample ``collection`` and infer a model for it."""
+    async def inspect(self, collection: str, **options: Any) -> InspectionResult:
+        """Sample ``collection`` and infer a model for it, with resource-specific ``options``."""
         ...
 
 
@@ -437,6 +440,7 @@ class ModelRegistry:
         tags: Iterable[str] | None = None,
         permissions: Mapping[str, Iterable[ModelPermission | str]] | None = None,
         allow_override: bool | None = None,
+        inspect_options: Mapping[str, Any] | None = None,
     ) -> RegisteredModel:
         """Infer a model for a collection through its resource and register it as dynamic.
 
@@ -449,6 +453,12 @@ class ModelRegistry:
             tags: Added to ``dynamic``, ``inspector-generated`` and ``resource.get_type()``.
             permissions: As in :meth:`register`.
             allow_override: As in :meth:`register`.
+            inspect_options: Keyword options for ``resource.inspect`` (for a
+                :class:`~xcatalog.resources.base.Resource`: ``settings``,
+                ``sample_size``, ``mode``...). Pass the settings the model will
+                later be re-inspected with, or the inspection falls back to the
+                resource's own defaults and a later re-inspection may see
+                another sample.
 
         Returns:
             The registered model (``source=DYNAMIC``).
@@ -456,7 +466,7 @@ class ModelRegistry:
         Raises:
             RegistryError: The inspection gave no pydantic model.
         """
-        result = await resource.inspect(collection_name)
+        result = await resource.inspect(collection_name, **dict(inspect_options or {}))
         model_class = getattr(result, "model", None)
         if not _is_model_class(model_class):
             raise RegistryError(
