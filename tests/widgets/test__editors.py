@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import ipywidgets as widgets
+import pytest
 from pydantic import BaseModel, Field
 
 from xcatalog.registry.ui_schema import generate_ui_schema
@@ -19,6 +20,7 @@ from xcatalog.widgets._editors import (
     format_problems,
 )
 from xcatalog.widgets._fields import DEFAULT_FIELD_RULES
+from xcatalog.widgets.form import validation_problems
 
 
 class Line(BaseModel):
@@ -41,10 +43,12 @@ def panel(data: dict[str, Any] | None = None) -> FieldsPanel:
     return FieldsPanel(generate_ui_schema(Account), CONTEXT, data)
 
 
-def test_panel_value_leaves_out_empty_optional_text_and_keeps_required_text() -> None:
+def test_panel_value_leaves_out_empty_text_required_or_not() -> None:
     value = panel().get()
-    assert value["login"] == ""  # required: the model reports it
-    assert "homepage_url" not in value and "description" not in value
+    assert value == {}  # required ones fail validation as missing, optional ones keep their defaults
+    assert [error["type"] for error in validation_problems(Account, value)] == ["missing", "missing"]
+    filled = panel({"login": "ada", "description": "x"}).get()
+    assert filled == {"login": "ada", "description": "x"}
 
 
 def test_problems_are_placed_under_their_fields_and_the_rest_returned() -> None:
@@ -65,13 +69,22 @@ def test_problems_are_placed_under_their_fields_and_the_rest_returned() -> None:
     assert "Looks odd" in fields.editors["email"].problem_text()  # not in ``only``: left as it was
 
 
-def test_build_editor_wraps_nullable_fields_in_a_none_switch() -> None:
-    spec = FieldSpec(name="x", key="x", path="x", descriptor={"widget": "text", "nullable": True}, initial="hi")
+@pytest.mark.parametrize(
+    ("extra", "when_none"),
+    [
+        ({}, OMIT),  # optional with default None: "none" is the default, left out
+        ({"default": 3}, None),  # None is a choice against the default
+        ({"required": True}, None),  # required: None must be sent
+    ],
+)
+def test_build_editor_wraps_nullable_fields_in_a_none_switch(extra: dict[str, Any], when_none: Any) -> None:
+    descriptor = {"widget": "text", "nullable": True, **extra}
+    spec = FieldSpec(name="x", key="x", path="x", descriptor=descriptor, initial="hi")
     editor = build_editor(spec, CONTEXT)
     assert isinstance(editor, OptionalEditor)
     assert editor.get() == "hi" and editor.none_switch.value is False
     editor.set(None)
-    assert editor.get() is None and editor.inner.control.disabled
+    assert editor.get() is when_none and editor.inner.control.disabled
 
 
 def test_format_problems_escapes_html() -> None:
@@ -118,7 +131,7 @@ def test_rows_add_remove_and_place_their_problems() -> None:
     assert rows.add_row().editors["sku"].control.disabled  # a row added later is disabled too
     rows.set_disabled(False)
     rows.remove_row(rows.rows[0])
-    assert [row.get()["sku"] for row in rows.rows] == ["B2", ""]
+    assert [row.get() for row in rows.rows] == [{"sku": "B2", "quantity": 1}, {"quantity": 1}]  # empty sku left out
     assert len(changes) == 3
     rows.set([])
     assert rows.get() is OMIT  # optional: no rows leaves the default

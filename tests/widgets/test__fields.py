@@ -81,9 +81,12 @@ def test_exclusive_int_bounds_become_inclusive_ones() -> None:
     assert (control.min, control.max, control.value) == (1, 9, 5)
 
 
-def test_an_aware_datetime_is_shown_in_utc() -> None:
+def test_an_aware_datetime_is_shown_in_utc_and_stays_aware() -> None:
     created = dt.datetime(2024, 1, 2, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
-    assert panel({"created": created}).editors["created"].get() == dt.datetime(2024, 1, 2, 10, 0)
+    editor = panel({"created": created}).editors["created"]
+    assert editor.control.value == dt.datetime(2024, 1, 2, 10, 0)
+    assert editor.get() == dt.datetime(2024, 1, 2, 10, 0, tzinfo=dt.UTC)
+    assert editor.get().tzinfo is dt.UTC
 
 
 @pytest.mark.parametrize(("text", "expected"), [("", OMIT), ("42", 42), ("abc", "abc"), ('"x"', "x")])

@@ -4,7 +4,7 @@ import datetime as dt
 
 import ipywidgets as widgets
 import pytest
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel, Field, NaiveDatetime
 
 from xcatalog.enrichment import EnrichedRegistry
 from xcatalog.errors import NotRegistered, ValidationFailed
@@ -21,7 +21,7 @@ from xcatalog.widgets._editors import (
 )
 from xcatalog.widgets.form import ModelForm, validation_problems
 
-from .conftest import Product
+from .conftest import Product, quiet_settings
 
 VALID = {"name": "Lamp", "category": "Electronics", "country": "FR", "city": "Paris", "price": 12.5}
 
@@ -71,7 +71,7 @@ def test_optional_fields_get_a_none_switch_and_sub_models_a_sub_form(registry: X
     assert isinstance(address, OptionalEditor)
     assert isinstance(address.inner, ModelEditor)
     assert address.none_switch.value is True
-    assert form.value["address"] is None
+    assert "address" not in form.value  # "none" repeats the default: left out, not written as null
     address.none_switch.value = False
     address.inner.panel.editors["street"].set("1 Main St")
     address.inner.panel.editors["city"].set("Lyon")
@@ -172,8 +172,10 @@ async def test_lists_of_sub_models_are_rows_with_add_and_remove(registry: XRegis
     second.editors["city"].set("P")  # too short: shown under the row's own field on change
     assert "at least 2 characters" in second.editors["city"].problem_text()
     assert rows.rows[0].editors["city"].problem_text() == ""
-    rows.rows[0].editors["city"].control.value = ""  # an error in the first row goes to the first row
+    rows.rows[0].editors["city"].control.value = "L"  # an error in the first row goes to the first row
     assert "at least 2 characters" in rows.rows[0].editors["city"].problem_text()
+    rows.rows[0].editors["city"].control.value = ""  # emptied: missing, not a too-short ""
+    assert rows.rows[0].editors["city"].problem_text() == "Field required"
     rows.remove_row(rows.rows[0])
     assert form.value["variants"] == [{"street": "B", "city": "P"}]
     second.editors["city"].set("Paris")
@@ -307,3 +309,120 @@ def test_value_can_be_set_from_code(registry: XRegistry) -> None:
     form.value = {**VALID, "tags": ["a"], "unknown": 1}
     assert {key: form.value[key] for key in VALID} == VALID
     assert form.value["tags"] == ["a"] and "unknown" not in form.value
+
+
+# -- empty fields and time zones --------------------------------------------------------------------------------------
+
+
+class Stamped(BaseModel):
+    id: str = Field(alias="_id")
+    label: str = Field(min_length=2)
+    note: str = ""
+    created_at: dt.datetime
+    seen_at: AwareDatetime | None = None
+    local_at: NaiveDatetime | None = None
+    checked_at: dt.datetime | None = None
+
+
+@pytest.fixture
+def stamped() -> XRegistry:
+    registry = XRegistry(quiet_settings())
+    registry.models.register(Stamped, namespace="t", permissions={"*": ["read", "list", "create"]})
+    return registry
+
+
+def test_an_untouched_form_holds_no_values(stamped: XRegistry) -> None:
+    form = ModelForm(stamped, "Stamped")
+    assert form.value == {}
+    errors, _ = form.show_problems()
+    assert {error["loc"]: error["type"] for error in errors} == {
+        ("_id",): "missing",
+        ("label",): "missing",
+        ("created_at",): "missing",
+    }
+    for key in ("_id", "label", "created_at"):
+        assert form.field_problems(key) == "Field required"
+    assert form.field_problems("note") == ""
+
+
+@pytest.mark.parametrize("key", ["_id", "label"])
+def test_a_required_text_field_emptied_again_is_required_not_blank(stamped: XRegistry, key: str) -> None:
+    form = ModelForm(stamped, "Stamped")
+    form.fields[key].set("abc")
+    assert form.value == {key: "abc"}
+    form.fields[key].set("")
+    assert key not in form.value
+    assert form.field_problems(key) == "Field required"
+
+
+def test_empty_optional_fields_leave_the_defaults_to_the_model(stamped: XRegistry) -> None:
+    form = ModelForm(stamped, "Stamped", data={"_id": "a1", "label": "Lamp", "created_at": "2025-07-01T10:00:00"})
+    assert form.value == {"_id": "a1", "label": "Lamp", "created_at": dt.datetime(2025, 7, 1, 10, 0)}
+    instance = form.instance
+    assert isinstance(instance, Stamped)
+    assert (instance.note, instance.seen_at) == ("", None)
+    assert instance.model_fields_set == {"id", "label", "created_at"}  # nothing stored as an explicit null
+
+
+def test_a_none_switch_turned_on_over_a_value_default_gives_none() -> None:
+    class Limited(BaseModel):
+        limit: int | None = 5
+        needed: int | None
+
+    registry = XRegistry(quiet_settings())
+    registry.models.register(Limited, namespace="t")
+    form = ModelForm(registry, "Limited")
+    form.fields["limit"].set(None)
+    assert form.value == {"limit": None, "needed": None}  # neither None is the default: both are kept
+
+
+UTC_TEN = dt.datetime(2025, 7, 1, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("key", "given", "expected"),
+    [
+        ("created_at", "2025-07-01T10:00:00Z", UTC_TEN),
+        ("created_at", "2025-07-01T12:00:00+02:00", UTC_TEN),
+        ("created_at", dt.datetime(2025, 7, 1, 5, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))), UTC_TEN),
+        ("created_at", "2025-07-01T10:00:00", UTC_TEN.replace(tzinfo=None)),
+        ("checked_at", "2025-07-01T10:00:00Z", UTC_TEN),
+        ("seen_at", "2025-07-01T10:00:00Z", UTC_TEN),
+        ("seen_at", "2025-07-01T10:00:00", UTC_TEN),  # an AwareDatetime field: a naive input is taken as UTC
+        ("local_at", "2025-07-01T12:00:00+02:00", UTC_TEN.replace(tzinfo=None)),  # NaiveDatetime stays naive
+    ],
+)
+def test_datetimes_keep_their_time_zone(stamped: XRegistry, key: str, given: object, expected: dt.datetime) -> None:
+    form = ModelForm(stamped, "Stamped", data={"_id": "a1", "label": "Lamp", "created_at": "2025-01-01T00:00:00Z"})
+    form.value = {key: given}
+    assert form.value[key] == expected
+    assert form.value[key].tzinfo == expected.tzinfo
+    assert getattr(form.instance, key) == expected
+
+
+def test_an_aware_datetime_field_gets_a_picker_shown_in_utc(stamped: XRegistry) -> None:
+    form = ModelForm(stamped, "Stamped", data={"seen_at": "2025-07-01T12:00:00+02:00"})
+    seen = form.fields["seen_at"]
+    assert isinstance(seen, OptionalEditor)
+    assert type(seen.control) is widgets.NaiveDatetimePicker
+    assert seen.control.value == dt.datetime(2025, 7, 1, 10, 0)
+    seen.control.value = dt.datetime(2025, 7, 2, 8, 30)  # the user picks a time: it is UTC
+    assert form.value["seen_at"] == dt.datetime(2025, 7, 2, 8, 30, tzinfo=dt.UTC)
+
+
+def test_a_user_picked_time_follows_the_zone_of_the_value_put_in(stamped: XRegistry) -> None:
+    form = ModelForm(stamped, "Stamped", data={"created_at": "2025-07-01T10:00:00Z"})
+    form.fields["created_at"].control.value = dt.datetime(2025, 7, 3, 9, 0)
+    assert form.value["created_at"] == dt.datetime(2025, 7, 3, 9, 0, tzinfo=dt.UTC)
+    form.fields["created_at"].set("2025-07-01T10:00:00")
+    form.fields["created_at"].control.value = dt.datetime(2025, 7, 3, 9, 0)
+    assert form.value["created_at"] == dt.datetime(2025, 7, 3, 9, 0)
+
+
+async def test_submit_of_an_aware_record_keeps_it_aware(stamped: XRegistry) -> None:
+    form = ModelForm(stamped, "Stamped")
+    form.value = {"_id": "a1", "label": "Lamp", "created_at": "2025-07-01T10:00:00Z"}
+    result = await form.submit()  # type: ignore[misc]
+    assert result is not None
+    assert result.instance.created_at == UTC_TEN
+    assert result.instance.created_at.tzinfo is not None

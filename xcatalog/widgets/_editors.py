@@ -8,6 +8,13 @@ field. :class:`FieldsPanel` lays out the editors of a model (or of a
 sub-model), choosing each through the ordered rules of a :class:`FieldContext`
 with :func:`build_editor`; the default rules are in :mod:`xcatalog.widgets._fields`.
 
+Empty fields are left out of the values (:data:`OMIT`): an empty text or
+JSON box, a picker or dropdown with nothing chosen, and a "none" switch that
+merely repeats a ``None`` default. The model's default then applies to an
+optional field, and a required one fails validation with pydantic's "Field
+required" under the field, instead of being validated as ``""``. An untouched
+optional field is therefore never written as an explicit empty value or null.
+
 Nullable fields get a "none" switch (:class:`OptionalEditor`) around whatever
 the rules chose; sub-models are nested sub-forms (:class:`ModelEditor`); a list
 of sub-models is rows of sub-forms with "Add" and "Remove" buttons
@@ -94,6 +101,15 @@ class FieldSpec:
     def required(self) -> bool:
         """Whether the model needs a value (no default)."""
         return bool(self.descriptor.get("required", False))
+
+    @property
+    def defaults_to_none(self) -> bool:
+        """Whether the model fills in ``None`` when the field is left out (an optional field with default ``None``)."""
+        return (
+            not self.required
+            and self.descriptor.get("default") is None
+            and not self.descriptor.get("default_factory", False)
+        )
 
     @property
     def label(self) -> str:
@@ -251,8 +267,10 @@ class OptionalEditor(FieldEditor):
         return widgets.HBox([self.none_switch, inner_body])
 
     def get(self) -> Any:
-        """``None`` when the switch is on, else the inner value."""
-        return None if self.none_switch.value else self.inner.get()
+        """The inner value; when the switch is on, ``None``, or :data:`OMIT` if ``None`` is the field's default."""
+        if not self.none_switch.value:
+            return self.inner.get()
+        return OMIT if self.spec.defaults_to_none else None
 
     def set(self, value: Any) -> None:
         """``None`` turns the switch on; anything else goes to the inner editor."""
@@ -307,7 +325,7 @@ class JsonEditor(FieldEditor):
         """The parsed JSON, :data:`OMIT` when empty, or the raw text when it does not parse."""
         text = self.control.value.strip()
         if not text:
-            return OMIT if not self.spec.required else None
+            return OMIT
         try:
             return json.loads(text)
         except json.JSONDecodeError:

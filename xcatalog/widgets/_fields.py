@@ -13,6 +13,21 @@ accepts only those); lists of sub-models get rows of sub-forms; other lists
 (not of strings), mappings, unions and recursive models are edited as JSON in
 a textarea for now.
 
+Empty fields are left out of the form's value (see :mod:`xcatalog.widgets._editors`).
+
+Date-and-time fields (``datetime`` and pydantic's ``AwareDatetime``,
+``NaiveDatetime``, ``PastDatetime``, ``FutureDatetime``) get a picker of naive
+wall-clock times, shown and edited in UTC (:class:`DatetimeEditor`). What the
+form gives back keeps the time zone the value needs:
+
+* an ``AwareDatetime`` field always gets an aware value in UTC, a
+  ``NaiveDatetime`` field always a naive one (in UTC);
+* any other field gets an aware value in UTC when the value put into the form
+  (``data``, ``form.value = ...``, ``editor.set``) was aware (a ``datetime`` with
+  ``tzinfo`` or an ISO string ending in ``Z`` or ``+hh:mm``), and a naive
+  one when it was naive or nothing was put in; times the user picks follow the
+  same rule.
+
 Example (a colour picker for text fields named ``*_color``)::
 
     def is_color(spec: FieldSpec) -> bool:
@@ -29,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import ipywidgets as widgets
 
@@ -48,10 +63,12 @@ from xcatalog.widgets._editors import (
 
 __all__ = [
     "DEFAULT_FIELD_RULES",
+    "DatetimeEditor",
     "combobox_editor",
     "date_editor",
     "datetime_editor",
     "is_categorical_text",
+    "is_datetime_field",
     "is_json",
     "is_model_list",
     "json_editor",
@@ -69,6 +86,9 @@ __all__ = [
 ]
 
 _INT_LIMIT = 10**15
+# pydantic's datetime types are not ``datetime`` subclasses, so the UI schema gives them a text box; they still
+# get the picker. The UI schema names them by class.
+_DATETIME_TYPES = frozenset({"datetime", "AwareDatetime", "NaiveDatetime", "PastDatetime", "FutureDatetime"})
 _FLOAT_LIMIT = sys.float_info.max
 
 
@@ -88,6 +108,11 @@ def widget_is(*names: str) -> FieldPredicate:
 def is_categorical_text(spec: FieldSpec) -> bool:
     """A text field whose enrichment found categories (it gets a combobox of suggestions)."""
     return spec.widget == "text" and spec.categories is not None and bool(spec.categories.frequencies)
+
+
+def is_datetime_field(spec: FieldSpec) -> bool:
+    """A date-and-time field: the ``datetime`` widget, or one of pydantic's datetime types (``AwareDatetime`` ...)."""
+    return spec.widget == "datetime" or spec.descriptor.get("type") in _DATETIME_TYPES
 
 
 def is_model_list(spec: FieldSpec) -> bool:
@@ -112,8 +137,9 @@ def is_json(spec: FieldSpec) -> bool:
 
 
 def _text_reader(spec: FieldSpec) -> Callable[[Any], Any]:
+    # Empty text is "not filled in", even for a required field: pydantic then says "Field required".
     def read(value: Any) -> Any:
-        return OMIT if value == "" and not spec.required else value
+        return OMIT if value == "" else value
 
     return read
 
@@ -157,7 +183,7 @@ def select_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
         return value if repr(value) in allowed else None
 
     def read(value: Any) -> Any:
-        return OMIT if value is None and not spec.required else value
+        return OMIT if value is None else value
 
     return ValueEditor(spec, control, read=read, write=write)
 
@@ -200,11 +226,56 @@ def number_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
 
 
 def _parse_datetime(value: Any) -> dt.datetime | None:
+    """A ``datetime`` (aware or naive, as given) from a ``datetime``, a ``date`` or an ISO string."""
     if value is None or value == "":
         return None
-    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    # The picker holds naive datetimes: an aware one is shown in UTC.
-    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo is not None else parsed
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return dt.datetime.fromisoformat(str(value))
+
+
+DatetimeZone = Literal["aware", "naive", "as_given"]
+
+
+class DatetimeEditor(ValueEditor):
+    """A date-and-time picker that gives back values with the time zone the field needs.
+
+    The picker holds naive wall-clock times in UTC; :meth:`get` adds UTC back
+    when the value is aware (see the module docstring for the rule).
+
+    Args:
+        spec: The field.
+        zone: ``"aware"`` (always UTC-aware), ``"naive"`` (always naive), or
+            ``"as_given"`` (aware when the last value put in was aware).
+
+    Attributes:
+        zone: The rule.
+        is_aware: Whether :meth:`get` returns an aware value.
+    """
+
+    def __init__(self, spec: FieldSpec, zone: DatetimeZone = "as_given") -> None:
+        self.zone = zone
+        self.is_aware = zone == "aware"
+        super().__init__(spec, widgets.NaiveDatetimePicker())
+
+    def get(self) -> Any:
+        """The picked time (aware in UTC or naive, see the rule), or :data:`OMIT` when none is picked."""
+        value = self.control.value
+        if value is None:
+            return OMIT
+        return value.replace(tzinfo=dt.UTC) if self.is_aware else value
+
+    def set(self, value: Any) -> None:
+        """Show ``value`` (a ``datetime``, ``date`` or ISO string) in UTC; an aware one makes :meth:`get` aware."""
+        parsed = _parse_datetime(value)
+        if parsed is None:
+            self.control.value = None
+            return
+        if self.zone == "as_given":
+            self.is_aware = parsed.tzinfo is not None
+        self.control.value = parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo is not None else parsed
 
 
 def _parse_date(value: Any) -> dt.date | None:
@@ -223,14 +294,15 @@ def _parse_time(value: Any) -> dt.time | None:
 
 def _picker_reader(spec: FieldSpec) -> Callable[[Any], Any]:
     def read(value: Any) -> Any:
-        return OMIT if value is None and not spec.required else value
+        return OMIT if value is None else value
 
     return read
 
 
 def datetime_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
-    """A date-and-time picker (naive; aware values are shown in UTC)."""
-    return ValueEditor(spec, widgets.NaiveDatetimePicker(), read=_picker_reader(spec), write=_parse_datetime)
+    """A date-and-time picker shown in UTC, keeping values aware when the field or the input is (see above)."""
+    zones: dict[str, DatetimeZone] = {"AwareDatetime": "aware", "NaiveDatetime": "naive"}
+    return DatetimeEditor(spec, zones.get(str(spec.descriptor.get("type")), "as_given"))
 
 
 def date_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
@@ -272,6 +344,8 @@ def _always(spec: FieldSpec) -> bool:
 
 
 DEFAULT_FIELD_RULES: tuple[FieldRule, ...] = (
+    # Before the combobox: pydantic's datetime types have the "text" widget and may look categorical.
+    (is_datetime_field, datetime_editor),
     (is_categorical_text, combobox_editor),
     (is_model_list, rows_editor),
     (is_json, json_editor),
@@ -280,7 +354,6 @@ DEFAULT_FIELD_RULES: tuple[FieldRule, ...] = (
     (widget_is("tags"), tags_editor),
     (widget_is("toggle"), toggle_editor),
     (widget_is("number"), number_editor),
-    (widget_is("datetime"), datetime_editor),
     (widget_is("date"), date_editor),
     (widget_is("time"), time_editor),
     (widget_is("password"), password_editor),

@@ -18,6 +18,15 @@ With an enrichment of the model (``enriched``, or the registry's own
 * sensitive values of ``data`` are masked in a read-only form when the role
   lacks ``read_sensitive``.
 
+What the form holds (:attr:`ModelForm.value`) leaves out every field left
+empty (an empty text box, no date picked, "none" on a field whose default is
+``None``): the model's defaults apply, nothing is written as ``""`` or an
+explicit null, and a required field left empty fails with pydantic's "Field
+required" under it. Date-and-time fields are shown in UTC and come back aware
+(in UTC) when the field is an ``AwareDatetime`` or the value put in was aware
+(such as ``"2025-07-01T10:00:00Z"``), naive otherwise; see
+:mod:`xcatalog.widgets._fields`.
+
 Submit runs :meth:`EnrichedRegistry.create_with_validation` as a task on the
 kernel's loop (``form.last_task``) and shows the created record or the graded
 errors and warnings. A role without ``create`` sees a read-only form.
@@ -185,7 +194,11 @@ class ModelForm(widgets.VBox):  # type: ignore[misc]
 
     @property
     def value(self) -> dict[str, Any]:
-        """The values in the form, keyed like the model's input; fields left empty are left out."""
+        """The values in the form, keyed like the model's input; fields left empty are left out.
+
+        Datetimes are aware (UTC) for ``AwareDatetime`` fields and wherever the
+        value put in was aware, naive otherwise (see the module docstring).
+        """
         return self._panel.get() if self._panel is not None else {}
 
     @value.setter
