@@ -210,3 +210,82 @@ def test_mapping_protocol_iterates_full_paths() -> None:
     index = make_index("ns.functions.b.two", "ns.functions.a.one")
     assert sorted(index) == ["ns.functions.a.one", "ns.functions.b.two"]
     assert dict(index.items())["ns.functions.a.one"] == "NS.FUNCTIONS.A.ONE"
+
+
+def make_grid_index() -> NamespaceIndex[int]:
+    """Paths shaped like the benchmark's: several namespaces, the same short names in many of them."""
+    index: NamespaceIndex[int] = NamespaceIndex("functions")
+    for number in range(300):  # 300 = lcm(6, 4, 50): every path is distinct
+        index.add(f"ns.functions.area{number % 6}.team{number % 4}.f_{number % 50:03d}", number)
+    for name in ("add", "sub", "addition"):
+        index.add(f"ns.functions.math.{name}", 0)
+    index.add("ns.functions.f_007", 0)  # directly under the root
+    return index
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        # last segment without wildcards: the short-name index gives the candidates
+        "*.f_007",
+        "*f_007",
+        "ns.functions.*.f_007",
+        "area1.*.f_007",
+        "area?.team2.f_007",
+        "*.team[13].f_007",
+        "*.add",
+        "*.nothing",
+        "*.",
+        "ns.functions.area3.team1.*.f_049",
+        # last segment with wildcards: the literal-prefix scan
+        "*.f_00?",
+        "*.f_0[01]7",
+        "area2.*",
+        "*.add*",
+        "*",
+        "math.*",
+    ],
+)
+def test_glob_results_equal_a_linear_fnmatch_over_every_path(pattern: str) -> None:
+    index = make_grid_index()
+    absolute = pattern if pattern.startswith("ns.") else f"ns.functions.{pattern}"
+    expected = sorted(path for path in index if fnmatch.fnmatchcase(path, absolute))
+    assert index.find_paths(pattern) == expected
+
+
+def test_a_literal_last_segment_matches_only_paths_with_that_short_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = make_grid_index()
+    matched: list[str] = []
+    compile_glob = _namespace._compile_glob
+
+    def counting_compile(pattern: str) -> Any:
+        match = compile_glob(pattern)
+
+        def counting_match(path: str) -> object:
+            matched.append(path)
+            return match(path)
+
+        return counting_match
+
+    monkeypatch.setattr(_namespace, "_compile_glob", counting_compile)
+    found = index.find_paths("*.team3.f_007")
+    assert found == [
+        "ns.functions.area1.team3.f_007",
+        "ns.functions.area3.team3.f_007",
+        "ns.functions.area5.team3.f_007",
+    ]
+    # Only the entries named f_007 (6 in the grid, 1 under the root) were tried, not the other 297.
+    assert matched, "the matcher must still check each candidate"
+    assert all(path.rsplit(".", 1)[-1] == "f_007" for path in matched)
+    assert sorted(matched) == index.paths_named("f_007")
+
+
+def test_the_short_name_path_follows_additions_and_removals() -> None:
+    index = make_grid_index()
+    index.add("ns.functions.zeta.f_007", 1)
+    index.add("ns.functions.alpha.f_007", 2)  # out of order: the sorted list is rebuilt
+    found = index.find_paths("*.f_007")
+    assert found == sorted(path for path in index if fnmatch.fnmatchcase(path, "ns.functions.*.f_007"))
+    assert (found[0], found[-1]) == ("ns.functions.alpha.f_007", "ns.functions.zeta.f_007")
+    index.remove("ns.functions.zeta.f_007")
+    assert "ns.functions.zeta.f_007" not in index.find_paths("*.f_007")

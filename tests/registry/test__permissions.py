@@ -56,3 +56,15 @@ def test_empty_rule_set_denies_everyone() -> None:
     rules = parse_permissions({}, Access, default=["read"])
     assert rules == {}
     assert not is_allowed(rules, ANY_ROLE, Access.READ)
+
+
+class Crossed(Enum):
+    """A value of one member is the name of another: the member defined first wins, by value or by name."""
+
+    VIEW = "edit"
+    EDIT = "view"
+
+
+@pytest.mark.parametrize(("item", "member"), [("edit", Crossed.VIEW), ("VIEW", Crossed.VIEW), ("view", Crossed.VIEW)])
+def test_a_spelling_shared_by_two_members_goes_to_the_first_one(item: str, member: Crossed) -> None:
+    assert parse_permissions({"role": [item]}, Crossed) == {"role": {member}}

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 import pytest
 from pydantic import AnyUrl, BaseModel, Field, HttpUrl, SecretStr, StringConstraints, create_model
 
+from xcatalog.registry import ui_schema
 from xcatalog.registry.ui_schema import (
     DEFAULT_WIDGET_RULES,
     FieldShape,
@@ -317,3 +318,100 @@ def test_non_models_are_refused(not_a_model: Any) -> None:
 )
 def test_labels_come_from_names(name: str, label: str) -> None:
     assert field_of(name, int, 0)["label"] == label
+
+
+# -- the memo behind generate_ui_schema -----------------------------------------------
+
+
+def uncached(model: type[BaseModel], rules: Sequence[Any] = DEFAULT_WIDGET_RULES, extra: Sequence[Any] = ()) -> Any:
+    """The UI schema worked out afresh, without the shared memo."""
+    return ui_schema._Builder((*extra, *rules), cache=None).model(model)
+
+
+def shared_fields(index: int) -> type[BaseModel]:
+    return create_model(
+        f"Shared{index}",
+        name=(str, Field(min_length=1, description="The display name")),
+        email=(str, ...),
+        quantity=(int, Field(ge=0)),
+        price=(float, 0.0),
+        status=(Literal["new", "paid"], "new"),
+        color=(Color | None, None),
+        tags=(list[str], []),
+        scores=(dict[str, Annotated[float, Field(ge=0)]], {}),
+        address=(Address | None, None),
+    )
+
+
+def test_models_sharing_annotations_get_the_same_schema_as_without_the_memo() -> None:
+    first, second = shared_fields(1), shared_fields(2)
+    first_ui = generate_ui_schema(first)
+    second_ui = generate_ui_schema(second)
+    assert first_ui == uncached(first)
+    assert second_ui == uncached(second)
+    assert first_ui["fields"] == second_ui["fields"]
+    # A remembered description is handed out as a copy: changing one result leaves the next one alone.
+    first_ui["fields"]["status"]["options"].clear()
+    first_ui["fields"]["quantity"]["constraints"]["ge"] = 99
+    first_ui["fields"]["address"]["fields"]["street"]["widget"] = "changed"
+    assert generate_ui_schema(second) == uncached(second)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # equal annotations that are described differently: the memo must keep them apart
+        (int | str, str | int),
+        (Annotated[float, Field(ge=1)], Annotated[float, Field(ge=1.0)]),
+        (Annotated[Decimal, Field(ge=Decimal("1.0"))], Annotated[Decimal, Field(ge=Decimal("1.00"))]),
+        (list[Annotated[int, Field(gt=0)]], list[Annotated[int, Field(gt=0.0)]]),
+        (Literal[1, 2], Literal[True, 2]),
+    ],
+)
+def test_equal_but_differently_written_annotations_are_not_confused(one: Any, other: Any) -> None:
+    for annotation in (one, other, one):
+        model = create_model("Pair", value=(annotation, ...))
+        assert generate_ui_schema(model) == uncached(model)
+        assert json.dumps(generate_ui_schema(model)) == json.dumps(uncached(model))
+
+
+def test_custom_rules_are_part_of_the_memo() -> None:
+    def is_price(shape: FieldShape) -> bool:
+        return shape.name == "price"
+
+    model = shared_fields(3)
+    plain = generate_ui_schema(model)
+    custom = generate_ui_schema(model, extra_rules=[(is_price, "currency"), (text_named("email"), "mail")])
+    replaced = generate_ui_schema(model, rules=[(is_text, "line")])
+    assert plain == uncached(model)
+    assert custom == uncached(model, extra=[(is_price, "currency"), (text_named("email"), "mail")])
+    assert replaced == uncached(model, rules=[(is_text, "line")])
+    assert (plain["fields"]["price"]["widget"], custom["fields"]["price"]["widget"]) == ("number", "currency")
+    assert (custom["fields"]["email"]["widget"], replaced["fields"]["email"]["widget"]) == ("mail", "line")
+    # The default table again, after the custom ones: its remembered descriptions come back unchanged.
+    assert generate_ui_schema(model) == plain
+
+
+def test_unhashable_rules_and_annotations_are_described_without_the_memo() -> None:
+    class Matches:
+        __hash__ = None  # type: ignore[assignment]  # an unhashable callable rule
+
+        def __call__(self, shape: FieldShape) -> bool:
+            return shape.name == "odd"
+
+    model = create_model("Odd", odd=(Annotated[int, {"note": "unhashable metadata"}], 0), plain=(str, ""))
+    rules = [(Matches(), "special")]
+    assert generate_ui_schema(model, extra_rules=rules) == uncached(model, extra=rules)
+    assert generate_ui_schema(model, extra_rules=rules)["fields"]["odd"]["widget"] == "special"
+    assert generate_ui_schema(model) == uncached(model)
+
+
+def test_the_memo_stays_within_its_bounds() -> None:
+    cache = ui_schema._DescriptionCache(max_entries=3, max_rule_tables=2)
+    for index in range(5):
+        model = create_model("Bounded", **{f"field_{index}": (int, 0), "other": (list[str], [])})  # type: ignore[call-overload]
+        for rules in ([], [(is_text, "a")], [(is_text, "b")]):
+            assert ui_schema._Builder(rules, cache=cache).model(model) == uncached(model, rules=rules)
+    assert len(cache._labels) <= 3
+    assert len(cache._nodes) <= 2
+    assert all(len(table) <= 3 for table in cache._nodes.values())

@@ -11,7 +11,9 @@ The index answers three questions fast:
 * glob (``ns.functions.math.*``): a sorted list of paths is searched from the
   pattern's literal prefix with :mod:`bisect`, so only candidates under that
   prefix are matched against the pattern. ``*`` crosses dots, as in
-  :func:`fnmatch.fnmatchcase`.
+  :func:`fnmatch.fnmatchcase`. When the last segment has no wildcard
+  (``*.add``), the paths with that short name are the only candidates; they are
+  used instead when there are fewer of them than paths under the prefix.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import re
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from typing import Generic, TypeVar
 
 from xcatalog.errors import AlreadyRegistered, AmbiguousName, InvalidName, NotRegistered, format_choices
@@ -94,6 +97,20 @@ def split_path(path: str) -> tuple[str, str, str, str]:
             f"Invalid path {path!r}: expected '<prefix>.<kind>.<namespace>.<name>', e.g. 'ns.models.shop.Product'."
         )
     return parts[0], parts[1], ".".join(parts[2:-1]), parts[-1]
+
+
+def _compile_glob(pattern: str) -> Callable[[str], object]:
+    """The match function of an :mod:`fnmatch` pattern (case-sensitive, ``*`` crosses dots)."""
+    return re.compile(fnmatch.translate(pattern)).match
+
+
+def _prefix_range_end(ordered: list[str], literal: str, start: int) -> int:
+    """The end of the run of ``ordered`` (sorted) that starts with ``literal``, given its ``start``."""
+    if not literal or literal[-1] == chr(sys.maxunicode):
+        return len(ordered)
+    # Every string that starts with ``literal`` sorts below ``literal`` with its last character incremented.
+    bound = literal[:-1] + chr(ord(literal[-1]) + 1)
+    return bisect.bisect_left(ordered, bound, start)
 
 
 class NamespaceIndex(Mapping[str, T], Generic[T]):
@@ -267,9 +284,17 @@ class NamespaceIndex(Mapping[str, T], Generic[T]):
         if wildcard is None:
             return [pattern] if pattern in self._entries else []
         literal = pattern[: wildcard.start()]
-        matcher = re.compile(fnmatch.translate(pattern)).match
+        matcher = _compile_glob(pattern)
         ordered = self._ordered_paths()
         start = bisect.bisect_left(ordered, literal)
+        # A last segment without wildcards (``*.add``) is the short name of every match: segments hold no dots,
+        # and the pattern ends with ``.add``. The short-name index then gives the few candidates directly,
+        # which beats walking the prefix range when the literal prefix is short (``ns.functions.`` for ``*.add``).
+        head, _, last_segment = pattern.rpartition(".")
+        if head and last_segment and _WILDCARDS.search(last_segment) is None:
+            named = self._by_name.get(last_segment, [])
+            if len(named) < _prefix_range_end(ordered, literal, start) - start:
+                return sorted(path for path in named if matcher(path))
         found: list[str] = []
         for path in ordered[start:]:
             if not path.startswith(literal):

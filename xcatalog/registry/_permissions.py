@@ -7,6 +7,7 @@ with no rule, when there is no ``"*"`` rule either, holds nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import TypeVar
@@ -47,12 +48,25 @@ def parse_permissions(
 def _coerce(item: P | str, enum: type[P]) -> P:
     if isinstance(item, enum):
         return item
-    text = str(item).strip().lower()
-    for member in enum:
-        if text in (str(member.value).lower(), member.name.lower()):
-            return member
+    member = _spellings(enum).get(str(item).strip().lower())
+    if member is not None:
+        return member  # type: ignore[return-value]  # the table of `enum` holds members of `enum`
     valid = ", ".join(str(member.value) for member in enum)
     raise InvalidName(f"Unknown permission {item!r} for {enum.__name__}; valid permissions are: {valid}.")
+
+
+@functools.lru_cache(maxsize=64)
+def _spellings(enum: type[Enum]) -> dict[str, Enum]:
+    """Lower-cased value and name -> member; the first member wins, as a scan in definition order would.
+
+    Every registration parses the default permissions from their string names, so the table is built once
+    per enum (members of an Enum never change).
+    """
+    table: dict[str, Enum] = {}
+    for member in enum:
+        table.setdefault(str(member.value).lower(), member)
+        table.setdefault(member.name.lower(), member)
+    return table
 
 
 def granted(rules: Mapping[str, set[P]], role: str) -> set[P]:

@@ -52,9 +52,10 @@ import datetime as dt
 import enum
 import inspect
 import re
+import threading
 import types
 from collections import abc
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -91,6 +92,7 @@ _SEQUENCE_ORIGINS: frozenset[Any] = frozenset(
     {list, set, frozenset, tuple, abc.Sequence, abc.MutableSequence, abc.Set, abc.MutableSet}
 )
 _MAPPING_ORIGINS: frozenset[Any] = frozenset({dict, abc.Mapping, abc.MutableMapping})
+_GROUPED_MARKER = "__is_annotated_types_grouped_metadata__"
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +292,8 @@ def _constraints(metadata: Iterable[Any]) -> dict[str, Any]:
         if isinstance(item, FieldInfo):
             found.update(_constraints(item.metadata))
             continue
-        if isinstance(item, annotated_types.GroupedMetadata):
+        # isinstance() against the runtime-checkable protocol is slow; every GroupedMetadata carries the marker.
+        if hasattr(item, _GROUPED_MARKER) and isinstance(item, annotated_types.GroupedMetadata):
             found.update(_constraints(iter(item)))
             continue
         for name in _CONSTRAINT_NAMES:
@@ -335,15 +338,148 @@ def _jsonable(value: Any) -> Any:
         return repr(value)
 
 
+# -- caching -----------------------------------------------------------------
+# Registering many models describes the same few annotations (str, int, datetime, a shared Enum) over and over;
+# the analysis of a field's type and the walk through the rule table are the same every time, so they are
+# remembered. Only what is a function of the annotation, the field name, the constraints and the rules is kept:
+# a description that reaches a sub-model depends on which models are being visited (recursion), and is not.
+
+
+def _cache_key(value: Any) -> Hashable:
+    """A key under which ``value`` is only found again by a value that is described the same way.
+
+    Classes compare by identity. Other annotations and constraint values compare by
+    equality, which is too loose for a UI schema: ``int | str == str | int`` (the
+    variants would come out in the other order), ``Ge(1) == Ge(1.0)``,
+    ``Decimal("1.0") == Decimal("1.00")``. Pairing the value with its ``repr``
+    keeps those apart.
+
+    Raises:
+        TypeError: ``value`` is not hashable (the caller then does not cache).
+    """
+    if isinstance(value, type):
+        return value
+    key = (value, repr(value))
+    hash(key)
+    return key
+
+
+def _copy_node(value: Any) -> Any:
+    """A deep copy of a JSON-ready description (dicts, lists and scalars), much faster than ``copy.deepcopy``."""
+    if isinstance(value, dict):
+        return {key: _copy_node(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_node(item) for item in value]
+    return value
+
+
+_Stripped = tuple[Any, bool, tuple[Any, ...]]
+_NodeTable = dict[Hashable, dict[str, Any]]
+
+
+class _DescriptionCache:
+    """What :func:`generate_ui_schema` already worked out, shared by every call.
+
+    Three tables, each bounded by ``max_entries`` (the oldest entry goes first):
+    annotation -> :func:`_strip` result; field name -> label; and, per rule table,
+    ``(name, annotation, nullable, constraints)`` -> the description of that shape.
+    Reads are plain dict lookups (atomic in CPython); writes take a lock so that
+    eviction stays consistent when several threads describe models at once.
+    Widget predicates are assumed to be pure functions of the :class:`FieldShape`.
+    """
+
+    def __init__(self, max_entries: int = 4096, max_rule_tables: int = 32) -> None:
+        self.max_entries = max_entries
+        self.max_rule_tables = max_rule_tables
+        self._lock = threading.Lock()
+        self._stripped: dict[Hashable, _Stripped] = {}
+        self._labels: dict[str, str] = {}
+        self._nodes: dict[Hashable, _NodeTable] = {}
+        # id(annotation) -> (annotation, key): typing caches Literal[...], Optional[...] and List[...], so the
+        # same object comes back often and its repr need not be rebuilt. Holding the annotation keeps its id unique.
+        self._keys: dict[int, tuple[Any, Hashable]] = {}
+
+    def _store(self, table: dict[Any, Any], key: Hashable, value: Any, limit: int) -> None:
+        with self._lock:
+            while len(table) >= limit:
+                del table[next(iter(table))]
+            table[key] = value
+
+    def key_for(self, annotation: Any) -> Hashable:
+        """:func:`_cache_key` of an annotation, remembered by identity.
+
+        Raises:
+            TypeError: The annotation is not hashable.
+        """
+        if isinstance(annotation, type):
+            return annotation
+        found = self._keys.get(id(annotation))
+        if found is not None and found[0] is annotation:
+            return found[1]
+        key = _cache_key(annotation)
+        self._store(self._keys, id(annotation), (annotation, key), self.max_entries)
+        return key
+
+    def strip(self, annotation: Any) -> _Stripped:
+        """:func:`_strip` of ``annotation``, with the metadata as a tuple."""
+        try:
+            key = self.key_for(annotation)
+        except TypeError:
+            inner, nullable, metadata = _strip(annotation)
+            return inner, nullable, tuple(metadata)
+        found = self._stripped.get(key)
+        if found is None:
+            inner, nullable, metadata = _strip(annotation)
+            found = (inner, nullable, tuple(metadata))
+            self._store(self._stripped, key, found, self.max_entries)
+        return found
+
+    def label(self, name: str) -> str:
+        """:func:`_label` of a field name."""
+        found = self._labels.get(name)
+        if found is None:
+            found = _label(name)
+            self._store(self._labels, name, found, self.max_entries)
+        return found
+
+    def nodes_for(self, rules: tuple[WidgetRule, ...]) -> _NodeTable | None:
+        """The description table for one rule table; ``None`` when the rules are not hashable."""
+        try:
+            found = self._nodes.get(rules)
+        except TypeError:  # a predicate that is an unhashable callable object
+            return None
+        if found is None:
+            found = {}
+            self._store(self._nodes, rules, found, self.max_rule_tables)
+        return found
+
+    def store_node(self, table: _NodeTable, key: Hashable, node: dict[str, Any]) -> None:
+        """Remember the description of a shape (the caller passes a copy it will not hand out)."""
+        self._store(table, key, node, self.max_entries)
+
+
+_DESCRIPTIONS = _DescriptionCache()
+"""The memo behind :func:`generate_ui_schema`: it changes how fast, never what is generated."""
+
+
 # -- building ----------------------------------------------------------------
 
 
 class _Builder:
-    """One generation: the rules in force and the models being described (for recursion)."""
+    """One generation: the rules in force and the models being described (for recursion).
 
-    def __init__(self, rules: Sequence[WidgetRule]) -> None:
-        self.rules = rules
+    Args:
+        rules: The widget table, first match wins.
+        cache: Where to find and keep descriptions; ``None`` works everything out afresh.
+    """
+
+    def __init__(self, rules: Sequence[WidgetRule], cache: _DescriptionCache | None = _DESCRIPTIONS) -> None:
+        self.rules = tuple(rules)
         self.visiting: list[type[BaseModel]] = []
+        self.cache = cache
+        self.nodes = cache.nodes_for(self.rules) if cache is not None else None
+        # Counts sub-model visits, so that describe() knows when a description depended on them.
+        self.submodels_described = 0
 
     def widget_for(self, shape: FieldShape) -> str:
         for predicate, widget in self.rules:
@@ -369,13 +505,18 @@ class _Builder:
         }
 
     def field(self, name: str, info: FieldInfo, position: int) -> dict[str, Any]:
-        annotation, nullable, metadata = _strip(info.annotation)
-        constraints = _constraints([*info.metadata, *metadata])
+        stripped = _strip(info.annotation) if self.cache is None else self.cache.strip(info.annotation)
+        annotation, nullable, metadata = stripped
+        label = _label(name) if self.cache is None else self.cache.label(name)
+        # The Field's constraints first, then the annotation's: the later one wins, as pydantic applies them.
+        constraints = _constraints(info.metadata) if info.metadata else {}
+        if metadata:
+            constraints.update(_constraints(metadata))
         shape = FieldShape(name=name, annotation=annotation, nullable=nullable, constraints=constraints)
         descriptor: dict[str, Any] = {
             "name": name,
             "alias": info.alias,
-            "label": info.title or _label(name),
+            "label": info.title or label,
             "required": info.is_required(),
             "description": info.description,
             "order": position,
@@ -390,7 +531,34 @@ class _Builder:
         return descriptor
 
     def describe(self, shape: FieldShape) -> dict[str, Any]:
-        """The widget and type-specific details of one shape."""
+        """The widget and type-specific details of one shape (remembered unless a sub-model is involved)."""
+        key = self._node_key(shape)
+        if key is not None and self.nodes is not None:
+            cached = self.nodes.get(key)
+            if cached is not None:
+                node: dict[str, Any] = _copy_node(cached)
+                return node
+        submodels_before = self.submodels_described
+        node = self._describe(shape)
+        if (
+            key is not None
+            and self.nodes is not None
+            and self.cache is not None
+            and self.submodels_described == submodels_before
+        ):
+            self.cache.store_node(self.nodes, key, _copy_node(node))
+        return node
+
+    def _node_key(self, shape: FieldShape) -> Hashable | None:
+        if self.nodes is None or self.cache is None:
+            return None
+        try:
+            constraints = tuple((name, _cache_key(value)) for name, value in shape.constraints.items())
+            return (shape.name, self.cache.key_for(shape.annotation), shape.nullable, constraints)
+        except TypeError:  # an unhashable annotation or constraint: describe it every time
+            return None
+
+    def _describe(self, shape: FieldShape) -> dict[str, Any]:
         annotation = shape.annotation
         node: dict[str, Any] = {
             "widget": self.widget_for(shape),
@@ -419,10 +587,11 @@ class _Builder:
         return node
 
     def inner_shape(self, name: str, annotation: Any) -> FieldShape:
-        inner, nullable, metadata = _strip(annotation)
+        inner, nullable, metadata = _strip(annotation) if self.cache is None else self.cache.strip(annotation)
         return FieldShape(name=name, annotation=inner, nullable=nullable, constraints=_constraints(metadata))
 
     def submodel(self, model_class: type[BaseModel]) -> dict[str, Any]:
+        self.submodels_described += 1
         if model_class in self.visiting:
             return {"model": model_class.__name__, "recursive": True}
         described = self.model(model_class)
@@ -459,7 +628,10 @@ def generate_ui_schema(
 ) -> dict[str, Any]:
     """Describe a model's fields for a form.
 
-    Pure: reads the class only, builds a new dict each call.
+    Pure: reads the class only, builds a new dict each call. What does not
+    depend on sub-models (the widget, type and details of a field's shape) is
+    remembered across calls, per rule table, in a bounded memo; so widget
+    predicates must be pure functions of the :class:`FieldShape`.
 
     Args:
         model_class: The pydantic model.
