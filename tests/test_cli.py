@@ -93,3 +93,19 @@ def test_rare_spellings_of_common_categories_are_reported_as_typos() -> None:
     )
     assert _likely_typos(stats) == [("Electroncs", "Electronics")]
     assert _likely_typos(None) == []
+
+
+def test_the_command_line_works_without_the_api_extra() -> None:
+    import subprocess
+    import sys
+
+    # Importing a module set to None in sys.modules fails as if it were not installed.
+    code = (
+        "import sys; sys.modules['fastapi'] = None; sys.modules['uvicorn'] = None\n"
+        "from xcatalog.cli import main\n"
+        "raise SystemExit(main(['serve', '--no-store']))\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert finished.returncode == 1
+    assert "pip install 'xcatalog[api]'" in finished.stderr
+    assert "Traceback" not in finished.stderr

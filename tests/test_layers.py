@@ -23,6 +23,8 @@ LAYERS = [
     "widgets",
     "examples",
     "api",
+    "_cli_commands",
+    "_cli_serve",
     "cli",
 ]
 RANK = {name: rank for rank, name in enumerate(LAYERS)}

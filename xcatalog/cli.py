@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xcatalog import _cli_commands
-from xcatalog.api.cli import add_serve_parser
+from xcatalog._cli_serve import add_serve_parser
 from xcatalog.config import Settings, load_settings
 from xcatalog.errors import ResourceError, XCatalogError, redact
 

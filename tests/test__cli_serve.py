@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from xcatalog.api.cli import MONGO_URI_VARIABLE, add_serve_parser, build_app, run_serve
+from xcatalog._cli_serve import MONGO_URI_VARIABLE, add_serve_parser, build_app, run_serve
 from xcatalog.errors import ConfigError
 
 KEY = "serve-key-0123456789abcdef"

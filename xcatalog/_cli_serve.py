@@ -1,8 +1,9 @@
 """``xcatalog serve``: the HTTP API over the saved catalog.
 
-The lead wires it into :mod:`xcatalog.cli` with ``add_serve_parser(commands)``;
-the handler is :func:`run_serve` (set as ``handler`` on the sub-parser, as the
-other commands do). It reads the settings, opens the ``[store]`` catalog
+:mod:`xcatalog.cli` adds it with ``add_serve_parser(commands)``; the handler is
+:func:`run_serve`. This module lives outside :mod:`xcatalog.api` so that the
+command line works without the ``api`` extra: FastAPI and uvicorn are imported
+only when ``serve`` runs. It reads the settings, opens the ``[store]`` catalog
 (loaded with write-through, so models discovered over HTTP are saved as they
 are registered), reads the API keys file, optionally configures one MongoDB
 resource for discovery, and runs uvicorn (which owns the event loop).
