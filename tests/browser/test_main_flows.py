@@ -1,10 +1,13 @@
 """The main widget flows in a real browser: Voila renders ``main_flows.ipynb``, chromium clicks through it.
 
-The wizard registers the ``products`` collection (its categorical fields left
-as text, so that the form offers suggestions from the enrichment instead of a
-fixed dropdown), the form offers ranked suggestions while typing, rejects a
-misspelt value of a closed set in the page, warns with "Did you mean" about an
-unseen value of an open set, refuses the invalid record, then creates and
+The wizard shows the review of the single ``products`` collection open, with
+its table's columns lined up and labels uncut, and registers it: ``category``,
+``country`` and ``city`` as categorical (``Literal``) fields, ``brand`` left as
+text (an open set). The form still offers ranked suggestions for the
+``Literal`` fields (picking a country re-ranks the cities), leaves ``_id``
+empty and optional for the database, warns with "Did you mean" about an
+unseen brand, shows the closed-set error under City for a misspelt city (the
+typed text reaches the kernel), refuses the invalid record, then creates and
 inserts the valid one. The profile of the collection is shown below.
 
 A combobox's suggestions are a native ``<datalist>`` popup that playwright
@@ -22,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bson import ObjectId
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
@@ -30,7 +32,8 @@ from .conftest import CATEGORIES, VoilaServer, shop_products
 
 pytestmark = [pytest.mark.browser, pytest.mark.mongodb]
 
-#: ipywidgets marks a combobox whose text is not one of its options (``ensure_option``) with this class.
+#: ipywidgets marks a combobox whose text is not one of its options (with ``ensure_option``, which the form no
+#: longer sets: typed text must reach the kernel) with this class.
 INVALID_COMBO = re.compile(r"\bjpwidgets-invalidComboValue\b")
 
 
@@ -46,9 +49,23 @@ def diagnosed(page: Page, voila: VoilaServer, screenshots: Path) -> Iterator[Non
 
 
 def review_checkbox(wizard: Locator, field: str) -> Locator:
-    """The "Categorical" checkbox of a field in the wizard's review table."""
-    row = wizard.locator(".widget-hbox").filter(has=wizard.page.get_by_text(field, exact=True))
-    return row.locator("input[type=checkbox]")
+    """The "Categorical" checkbox of a field in the wizard's review table, by its accessible name."""
+    return wizard.get_by_role("checkbox", name=f"{field} is categorical", exact=True)
+
+
+def is_cut_off(element: Locator) -> bool:
+    """Whether the element's text overflows its box, or its parent's (ipywidgets clips labels with an ellipsis)."""
+    overflowing: bool = element.evaluate(
+        "node => [node, node.parentElement]"
+        ".some(box => box && box.clientWidth > 0 && box.scrollWidth > box.clientWidth + 1)"
+    )
+    return overflowing
+
+
+def left_edge(element: Locator) -> float:
+    box = element.bounding_box()
+    assert box is not None, "the element is not visible"
+    return float(box["x"])
 
 
 def field_box(form: Locator, label: str) -> Locator:
@@ -113,13 +130,22 @@ def test_the_wizard_registers_a_collection_and_its_form_suggests_validates_and_i
         button(page, "Connect").click()
         page.get_by_role("option", name="products (60 documents)").click()
         button(page, "Profile").click()
-        wizard.get_by_text("products — Product").click()  # opens the review pane
+        # A single collection: its review pane is open without a click.
         expect(wizard).to_contain_text("60 documents, 60 sampled, 7 field paths")
         for field in ("category", "brand", "country", "city"):
-            checkbox = review_checkbox(wizard, field)
-            expect(checkbox).to_be_checked()  # the profile judged it categorical
-            checkbox.uncheck()  # keep it text: the form then suggests its observed values
+            expect(review_checkbox(wizard, field)).to_be_checked()  # the profile judged it categorical
+        # brand stays text: the set is open, so an unseen brand is a warning, which a Literal would refuse.
+        review_checkbox(wizard, "brand").uncheck()
         expect(review_checkbox(wizard, "name")).not_to_be_checked()
+        # The header's columns line up with the rows' cells.
+        for header, cell in (("Types", "ObjectId (60)"), ("Presence", "100%"), ("Categorical", None)):
+            header_cell = wizard.get_by_text(header, exact=True)
+            row_cell = review_checkbox(wizard, "city") if cell is None else wizard.get_by_text(cell, exact=True).first
+            assert abs(left_edge(header_cell) - left_edge(row_cell)) < 4, f"column {header!r} is not aligned"
+        # No label is cut off.
+        for label in ("Model name", "Namespace", "Replace models already registered", "Keep statistics refreshing"):
+            assert not is_cut_off(wizard.get_by_text(label, exact=True)), f"{label!r} is cut off"
+        assert not is_cut_off(button(page, "Register and enrich")), "the register button's label is cut off"
         wizard.screenshot(path=screenshots / "wizard.png")
         button(page, "Register and enrich").click()
         expect(wizard).to_contain_text("1 of 1 collections registered.")
@@ -143,22 +169,27 @@ def test_the_wizard_registers_a_collection_and_its_form_suggests_validates_and_i
         for rank in (0, 1):
             expect(offered_cities.nth(rank)).to_have_attribute("value", re.compile(r"^(Berlin|Munich)$"))
 
-        set_text(form, "Id *", str(ObjectId()))
+        # The id is left to the database: shown, optional, empty.
+        id_box = field_input(form, "Id")
+        expect(id_box).to_have_value("")
+        expect(id_box).to_have_attribute("placeholder", re.compile("assigned on insert"))
         set_text(form, "Name *", "Desk lamp")
         set_text(form, "Price *", "24.5")
         # An unseen brand: the set is open, so the form warns with the nearest observed value.
         brand = field_input(form, "Brand *")
         brand.fill("Acmee")
         expect(field_box(form, "Brand *")).to_contain_text("Did you mean 'Acme'?")
-        # A misspelt city: the set is closed, so the page refuses the text and the record has no valid city.
+        # A misspelt city: the set is closed; the typed text reaches the kernel, which says what was meant.
         city.fill("Munch")
         city.press("Tab")
-        expect(city).to_have_class(INVALID_COMBO)
+        expect(city).not_to_have_class(INVALID_COMBO)
+        city_box = field_box(form, "City *")
+        expect(city_box).to_contain_text("Invalid value for city: 'Munch'. Did you mean 'Munich'?")
+        expect(city_box).not_to_contain_text("Field required")
         submit = button(form, "Submit")
         submit.click()
         expect(form).to_contain_text("Not created: 1 error(s), 1 warning(s); see the fields.")
-        # The refused text never reached the kernel: the city is missing from the record.
-        expect(field_box(form, "City *")).to_contain_text(re.compile(r"Field required|Invalid value for city"))
+        expect(city_box).to_contain_text("Invalid value for city: 'Munch'. Did you mean 'Munich'?")
         assert mongo_db["products"].count_documents({"name": "Desk lamp"}) == 0
         form.screenshot(path=screenshots / "form_invalid.png")
 
@@ -170,6 +201,7 @@ def test_the_wizard_registers_a_collection_and_its_form_suggests_validates_and_i
         submit.click()
         expect(form).to_contain_text("Created (inserted with id")
         expect(form).to_contain_text('"category": "Books"')
+        expect(form).to_contain_text('"city": "Munich"')
         expect(field_box(form, "City *")).not_to_contain_text(re.compile(r"Field required|Invalid value"))
         form.screenshot(path=screenshots / "form.png")
 
@@ -190,4 +222,5 @@ def test_the_wizard_registers_a_collection_and_its_form_suggests_validates_and_i
         "Munich",
         24.5,
     )
+    assert re.fullmatch(r"[0-9a-f]{24}", str(stored["_id"])), stored["_id"]  # assigned: the field was left empty
     assert mongo_db["products"].count_documents({}) == len(shop_products()) + 1

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 import ipywidgets as widgets
 import pytest
@@ -18,7 +18,14 @@ from xcatalog.widgets._editors import (
     ModelEditor,
     OptionalEditor,
 )
-from xcatalog.widgets._fields import DEFAULT_FIELD_RULES, is_categorical_text, is_model_list, widget_is
+from xcatalog.widgets._fields import (
+    DEFAULT_FIELD_RULES,
+    is_categorical_choice,
+    is_categorical_text,
+    is_model_list,
+    suggestion_options,
+    widget_is,
+)
 
 
 class Node(BaseModel):
@@ -113,21 +120,81 @@ def test_recursive_models_and_lists_of_models_are_edited_as_json() -> None:
 
 
 @pytest.mark.parametrize(
-    ("stats", "is_combobox", "closed"),
+    ("stats", "is_combobox"),
     [
-        (CategoryStats.from_counts({"a": 10, "b": 12}, is_closed=True), True, True),
-        (CategoryStats.from_counts({"a": 1, "b": 1}), True, False),
-        (CategoryStats(), False, False),
-        (None, False, False),
+        (CategoryStats.from_counts({"a": 10, "b": 12}, is_closed=True), True),
+        (CategoryStats.from_counts({"a": 1, "b": 1}), True),
+        (CategoryStats(), False),
+        (None, False),
     ],
 )
-def test_categorical_text_fields_get_a_combobox(stats: CategoryStats | None, is_combobox: bool, closed: bool) -> None:
+def test_categorical_text_fields_get_a_combobox(stats: CategoryStats | None, is_combobox: bool) -> None:
     categories = {"login": stats} if stats is not None else {}
-    control = panel(categories=categories).editors["login"].control
+    editor = panel(categories=categories).editors["login"]
+    control = editor.control
     assert isinstance(control, widgets.Combobox) is is_combobox
     if is_combobox:
-        assert control.ensure_option is closed
+        # Open or closed, the page sends any text: a closed set's misspelling is reported by graded validation.
+        assert control.ensure_option is False
         assert set(control.options) == {"a", "b"}
+        control.value = "c"
+        assert editor.get() == "c"
+
+
+class Shipment(BaseModel):
+    country: Literal["FR", "DE", "ES"]
+    size: Literal[1, 2]
+
+
+@pytest.mark.parametrize(
+    ("key", "stats", "control"),
+    [
+        ("country", CategoryStats.from_counts({"DE": 5, "FR": 9}, is_closed=True), widgets.Combobox),
+        ("country", CategoryStats(), widgets.Dropdown),  # no observed values: nothing to rank
+        ("country", None, widgets.Dropdown),
+        ("size", CategoryStats.from_counts({1: 5, 2: 9}, is_closed=True), widgets.Dropdown),  # not text
+    ],
+)
+def test_a_literal_with_observed_categories_gets_the_suggestion_combobox(
+    key: str, stats: CategoryStats | None, control: type
+) -> None:
+    categories = {key: stats} if stats is not None else {}
+    editor = FieldsPanel(generate_ui_schema(Shipment), FieldContext(DEFAULT_FIELD_RULES, categories)).editors[key]
+    assert type(editor.control) is control
+    assert is_categorical_choice(editor.spec) is (control is widgets.Combobox)
+    if control is widgets.Combobox:
+        # Observed values first (by frequency), then the Literal's unseen choice.
+        assert editor.control.options == ("FR", "DE", "ES")
+        editor.control.value = "UK"  # the page sends it; the Literal rejects it on validation
+        assert editor.get() == "UK"
+
+
+@pytest.mark.parametrize(
+    ("options", "ranked", "expected"),
+    [
+        ([], ["b", "a", "b"], ["b", "a"]),
+        ([{"value": "x"}, {"value": "y"}, {"value": "z"}], ["z", "q"], ["z", "x", "y"]),
+        ([{"value": "x"}, {"value": "y"}], [], ["y", "x"]),  # nothing ranked: the observed values
+    ],
+)
+def test_suggestion_options_rank_observed_values_and_keep_only_allowed_choices(
+    options: list[dict[str, Any]], ranked: list[str], expected: list[str]
+) -> None:
+    spec = FieldSpec(
+        name="f",
+        key="f",
+        path="f",
+        descriptor={"widget": "select" if options else "text", "options": options},
+        categories=CategoryStats.from_counts({"y": 3, "x": 1}),
+    )
+    assert suggestion_options(spec, ranked) == expected
+
+
+def test_a_text_box_shows_the_descriptors_placeholder() -> None:
+    schema = generate_ui_schema(Account)
+    schema["fields"]["login"] = {**schema["fields"]["login"], "placeholder": "left empty: assigned on insert"}
+    control = FieldsPanel(schema, CONTEXT).editors["login"].control
+    assert control.placeholder == "left empty: assigned on insert"
 
 
 def test_predicates_read_the_spec() -> None:

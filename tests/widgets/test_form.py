@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Literal
 
 import ipywidgets as widgets
+import pandas as pd
 import pytest
 from pydantic import AwareDatetime, BaseModel, Field, NaiveDatetime
 
-from xcatalog.enrichment import EnrichedRegistry
+from xcatalog.enrichment import EnrichedRegistry, get_enriched
 from xcatalog.errors import NotRegistered, ValidationFailed
+from xcatalog.inference import ObjectIdStr
 from xcatalog.registry import XRegistry
 from xcatalog.resources import FrameResource
 from xcatalog.widgets._editors import (
@@ -19,9 +23,16 @@ from xcatalog.widgets._editors import (
     RowsEditor,
     ValueEditor,
 )
-from xcatalog.widgets.form import ModelForm, validation_problems
+from xcatalog.widgets._fields import select_editor, widget_is
+from xcatalog.widgets.form import (
+    ModelForm,
+    is_objectid_field,
+    is_server_assigned,
+    validation_problems,
+    without_repeated_choice_errors,
+)
 
-from .conftest import Product, quiet_settings
+from .conftest import Product, product_rows, quiet_settings
 
 VALID = {"name": "Lamp", "category": "Electronics", "country": "FR", "city": "Paris", "price": 12.5}
 
@@ -233,7 +244,29 @@ async def test_categorical_fields_get_ranked_suggestions(registry: XRegistry, en
     category = form.fields["category"].control
     assert isinstance(category, widgets.Combobox)
     assert set(category.options) == {"Electronics", "Books", "Garden"}
-    assert category.ensure_option is True  # 60 observations, no singletons: a closed set
+    assert category.ensure_option is False  # typed text reaches the kernel; graded validation judges it
+
+
+async def test_a_misspelt_value_of_a_closed_set_reaches_the_kernel_and_blocks_submit(
+    registry: XRegistry, enriched: EnrichedRegistry, products: FrameResource
+) -> None:
+    form = ModelForm(registry, "Product", role="clerk", enriched=enriched, insert=True)
+    fill(form, {**VALID, "country": "DE", "city": "Munich"})
+    # What the page sends when the user edits the picked value: the misspelling, not the old "Munich".
+    form.fields["city"].control.value = "Munch"
+    assert form.value["city"] == "Munch"
+    message = "Invalid value for city: 'Munch'. Did you mean 'Munich'?"
+    assert message in form.field_problems("city")
+    assert await form.submit() is None  # type: ignore[misc]
+    assert message in form.field_problems("city")
+    assert "Not created: 1 error(s)" in form.result.value
+    assert len(products.frames["products"]) == 60
+
+    form.fields["city"].control.value = "Munich"
+    assert form.field_problems("city") == ""
+    result = await form.submit()  # type: ignore[misc]
+    assert result is not None and result.record["city"] == "Munich"
+    assert products.frames["products"].iloc[-1]["city"] == "Munich"
 
 
 async def test_suggestions_re_rank_when_another_field_changes(registry: XRegistry, enriched: EnrichedRegistry) -> None:
@@ -336,23 +369,23 @@ def test_an_untouched_form_holds_no_values(stamped: XRegistry) -> None:
     assert form.value == {}
     errors, _ = form.show_problems()
     assert {error["loc"]: error["type"] for error in errors} == {
-        ("_id",): "missing",
         ("label",): "missing",
         ("created_at",): "missing",
     }
-    for key in ("_id", "label", "created_at"):
+    for key in ("label", "created_at"):
         assert form.field_problems(key) == "Field required"
-    assert form.field_problems("note") == ""
+    # A str ``_id`` is left to the database in a create form: empty, and not an error.
+    assert form.field_problems("_id") == form.field_problems("note") == ""
 
 
-@pytest.mark.parametrize("key", ["_id", "label"])
-def test_a_required_text_field_emptied_again_is_required_not_blank(stamped: XRegistry, key: str) -> None:
+@pytest.mark.parametrize(("key", "problem"), [("label", "Field required"), ("_id", "")])
+def test_a_text_field_emptied_again_is_left_out_not_blank(stamped: XRegistry, key: str, problem: str) -> None:
     form = ModelForm(stamped, "Stamped")
     form.fields[key].set("abc")
     assert form.value == {key: "abc"}
     form.fields[key].set("")
     assert key not in form.value
-    assert form.field_problems(key) == "Field required"
+    assert form.field_problems(key) == problem
 
 
 def test_empty_optional_fields_leave_the_defaults_to_the_model(stamped: XRegistry) -> None:
@@ -426,3 +459,175 @@ async def test_submit_of_an_aware_record_keeps_it_aware(stamped: XRegistry) -> N
     assert result is not None
     assert result.instance.created_at == UTC_TEN
     assert result.instance.created_at.tzinfo is not None
+
+
+# -- MongoDB's _id in a create form -------------------------------------------------------------------------------
+
+
+class Stored(BaseModel):
+    id: ObjectIdStr = Field(alias="_id")
+    label: str
+
+
+class Numbered(BaseModel):
+    id: int = Field(alias="_id")
+    label: str
+
+
+@pytest.fixture
+def stored() -> XRegistry:
+    registry = XRegistry(quiet_settings())
+    permissions = {"*": ["read", "list"], "clerk": ["read", "list", "create"]}
+    registry.models.register(Stored, namespace="t", permissions=permissions)
+    registry.models.register(Numbered, namespace="t", permissions=permissions)
+    return registry
+
+
+def test_an_objectid_id_is_optional_and_empty_in_a_create_form(stored: XRegistry) -> None:
+    form = ModelForm(stored, "Stored", role="clerk")
+    id_editor = form.fields["_id"]
+    assert "*" not in id_editor.label.value and "Id" in id_editor.label.value  # shown, not required
+    assert id_editor.control.value == "" and "assigned on insert" in id_editor.control.placeholder
+    errors, _ = form.show_problems()
+    assert [error["loc"] for error in errors] == [("label",)]
+    assert form.field_problems("_id") == ""
+    form.fields["label"].set("Lamp")
+    assert form.value == {"label": "Lamp"}
+    assert re.fullmatch(r"[0-9a-f]{24}", form.record()["_id"])  # what submit sends: a fresh id
+    assert isinstance(form.instance, Stored)
+
+
+async def test_submit_without_an_id_creates_the_record_with_a_fresh_one(stored: XRegistry) -> None:
+    form = ModelForm(stored, "Stored", role="clerk", enriched=get_enriched(stored))
+    form.fields["label"].set("Lamp")
+    result = await form.submit()  # type: ignore[misc]
+    assert result is not None and result.record["label"] == "Lamp"
+    assert re.fullmatch(r"[0-9a-f]{24}", result.record["_id"])
+
+
+@pytest.mark.parametrize("given", ["abc", "z" * 24, "0" * 25, " " + "a" * 23])
+async def test_an_id_that_is_not_an_objectid_is_refused(stored: XRegistry, given: str) -> None:
+    form = ModelForm(stored, "Stored", role="clerk", enriched=get_enriched(stored))
+    fill(form, {"_id": given, "label": "Lamp"})
+    assert f"Invalid ObjectId for _id: {given!r} is not 24 hexadecimal characters" in form.field_problems("_id")
+    assert await form.submit() is None  # type: ignore[misc]
+    assert "Invalid ObjectId for _id" in form.field_problems("_id")
+    with pytest.raises(ValidationFailed, match="Invalid ObjectId for _id"):
+        form.instance  # noqa: B018
+
+
+async def test_a_given_objectid_is_kept(stored: XRegistry) -> None:
+    form = ModelForm(stored, "Stored", role="clerk", enriched=get_enriched(stored))
+    fill(form, {"_id": "65F1C0FFEE00000000000000", "label": "Lamp"})
+    assert form.field_problems("_id") == ""
+    result = await form.submit()  # type: ignore[misc]
+    assert result is not None and result.record["_id"] == "65F1C0FFEE00000000000000"
+
+
+@pytest.mark.parametrize(
+    ("model", "role", "required"),
+    [
+        ("Stored", "clerk", False),
+        ("Stored", "visitor", True),  # a read-only form creates nothing: it shows the model as it is
+        ("Numbered", "clerk", True),  # an int id: an id the database makes up would not fit it
+    ],
+)
+def test_which_id_is_left_to_the_database(stored: XRegistry, model: str, role: str, required: bool) -> None:
+    form = ModelForm(stored, model, role=role)
+    assert ("*" in form.fields["_id"].label.value) is required
+    placeholder = getattr(form.fields["_id"].control, "placeholder", "")
+    assert ("assigned on insert" in placeholder) is not required
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "server_assigned", "objectid"),
+    [
+        ({"name": "id", "alias": "_id", "type": "ObjectIdStr"}, True, True),
+        ({"name": "id", "alias": "_id", "type": "str", "format": "objectid"}, True, True),
+        ({"name": "id", "alias": "_id", "type": "str"}, True, False),
+        ({"name": "_id", "alias": None, "type": "str"}, True, False),
+        ({"name": "id", "alias": "_id", "type": "int"}, False, False),
+        ({"name": "id", "alias": None, "type": "ObjectIdStr"}, False, True),
+    ],
+)
+def test_server_assigned_ids_are_decided_from_the_key_and_the_type(
+    descriptor: dict[str, object], server_assigned: bool, objectid: bool
+) -> None:
+    assert is_server_assigned(descriptor) is server_assigned
+    assert is_objectid_field(descriptor) is objectid
+
+
+def test_the_objectid_format_is_read_from_the_models_json_schema() -> None:
+    # A model rebuilt from a stored JSON schema may type the id as a plain str carrying ``format: objectid``.
+    class Rebuilt(BaseModel):
+        id: str = Field(alias="_id", json_schema_extra={"format": "objectid"})
+
+    assert is_objectid_field({"name": "id", "alias": "_id", "type": "str"}, Rebuilt)
+
+
+# -- Literal fields with observed categories -------------------------------------------------------------------------
+
+
+class Placed(BaseModel):
+    name: str
+    category: str
+    country: Literal["FR", "DE", "ES", "IT"]
+    city: str
+    price: float
+
+
+@pytest.fixture
+async def placed() -> tuple[XRegistry, EnrichedRegistry]:
+    registry = XRegistry(quiet_settings())
+    registry.models.register(Placed, namespace="shop", permissions={"*": ["read", "list", "create"]})
+    resource = FrameResource({"products": pd.DataFrame(product_rows())}, name="catalog", seed=7)
+    enriched = get_enriched(registry)
+    await enriched.enrich_from_resource(resource, "Placed", collection="products", auto_refresh=False)
+    return registry, enriched
+
+
+async def test_a_literal_with_an_enrichment_suggests_and_re_ranks(placed: tuple[XRegistry, EnrichedRegistry]) -> None:
+    registry, enriched = placed
+    form = ModelForm(registry, "Placed", enriched=enriched)
+    country = form.fields["country"].control
+    assert isinstance(country, widgets.Combobox)
+    assert set(country.options) == {"FR", "DE", "ES", "IT"}  # observed first, then the Literal's unseen "IT"
+    assert country.options[-1] == "IT"
+    form.fields["country"].set("DE")
+    assert set(form.fields["city"].control.options[:2]) == {"Berlin", "Munich"}
+    form.fields["city"].set("Paris")
+    assert form.fields["country"].control.options[0] == "FR"  # the city re-ranks the countries too
+    form.fields["country"].control.value = "UK"
+    # The Literal refuses it too; the graded message, which says what was meant, is the one shown.
+    assert form.field_problems("country").startswith("Invalid value for country: 'UK'.")
+    assert "Input should be" not in form.field_problems("country")
+    assert ("country",) in {
+        p["loc"] for p in validation_problems(Placed, form.record()) if p["type"] == "literal_error"
+    }
+
+
+@pytest.mark.parametrize(
+    ("errors", "kept"),
+    [
+        ([{"loc": ("a",), "type": "literal_error"}, {"loc": ("a",), "type": "category_unseen"}], ["category_unseen"]),
+        ([{"loc": ("a",), "type": "enum"}, {"loc": ("a",), "type": "category_unseen"}], ["category_unseen"]),
+        (
+            [{"loc": ("a",), "type": "literal_error"}, {"loc": ("b",), "type": "category_unseen"}],
+            ["literal_error", "category_unseen"],
+        ),
+        ([{"loc": ("a",), "type": "literal_error"}], ["literal_error"]),
+    ],
+)
+def test_a_choice_error_repeating_a_graded_one_is_dropped(errors: list[dict[str, object]], kept: list[str]) -> None:
+    assert [error["type"] for error in without_repeated_choice_errors(errors)] == kept
+
+
+async def test_a_dropdown_change_re_ranks_the_suggestion_boxes(placed: tuple[XRegistry, EnrichedRegistry]) -> None:
+    registry, enriched = placed
+    form = ModelForm(registry, "Placed", enriched=enriched, rules=[(widget_is("select"), select_editor)])
+    country = form.fields["country"].control
+    assert isinstance(country, widgets.Dropdown)
+    country.value = "DE"
+    assert set(form.fields["city"].control.options[:2]) == {"Berlin", "Munich"}
+    country.value = "ES"
+    assert form.fields["city"].control.options[0] == "Madrid"

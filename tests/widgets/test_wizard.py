@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import ipywidgets as widgets
 import pytest
 from pydantic import BaseModel
 
@@ -124,6 +125,9 @@ async def test_the_files_flow_registers_what_was_reviewed(wizard: DiscoveryWizar
     assert products.progress.value == products.progress.max
     assert products.categorical_paths == ["category", "stock"]  # the profile's judgement
     assert wizard.review_accordion.titles == ("broken — failed", "products — Product", "stores — Store")
+    assert wizard.review_accordion.selected_index is None  # several collections: the user opens one
+    # Each checkbox is named after its field, so that assistive technology (and the browser test) can find it.
+    assert products.categorical_checkboxes["category"].description == "category is categorical"
 
     products.name_text.value = "Item"
     products.namespace_text.value = "shop.catalog"
@@ -206,6 +210,30 @@ async def test_a_collection_left_out_is_skipped(wizard: DiscoveryWizard) -> None
     assert "Store" not in wizard.registry.models
     assert "skipped" in wizard.summary_html.value
     assert list(wizard.open_buttons) == ["ns.models.discovered.shop_files.Product"]
+
+
+async def test_the_review_of_a_single_collection_is_open_with_its_table_aligned(wizard: DiscoveryWizard) -> None:
+    wizard.connect_button.click()
+    await wizard.last_task  # type: ignore[misc]
+    wizard.collections_select.value = ("products",)
+    wizard.profile_button.click()
+    await wizard.last_task  # type: ignore[misc]
+    assert wizard.step_name == "Review"
+    assert wizard.review_accordion.selected_index == 0
+    review = wizard.reviews["products"]
+    # Header and rows are the cells of one grid of four columns: they cannot drift apart.
+    (table,) = [child for child in review.pane.children if isinstance(child, widgets.GridBox)]
+    assert len(table.children) == 4 * (1 + len(review.inspection.fields))  # type: ignore[union-attr]
+    assert [cell.value for cell in table.children[:4]] == [
+        "<b>Field</b>",
+        "<b>Types</b>",
+        "<b>Presence</b>",
+        "<b>Categorical</b>",
+    ]
+    # Labels wide enough not to be cut off.
+    assert review.name_text.style.description_width == "100px"
+    assert wizard.register_button.layout.width == "fit-content"
+    assert wizard.override_checkbox.layout.width == wizard.auto_refresh_checkbox.layout.width == "auto"
 
 
 async def test_profiling_needs_a_chosen_collection(wizard: DiscoveryWizard) -> None:

@@ -8,8 +8,10 @@ predicate sees the field's UI-schema descriptor (from
 observed categories of the field; a factory returns a
 :class:`~xcatalog.widgets._editors.FieldEditor`.
 
-Categorical text fields get a combobox of observed values (a closed set
-accepts only those); lists of sub-models get rows of sub-forms; other lists
+Categorical text fields, and ``Literal``/``Enum`` fields of strings with
+observed categories, get a combobox of observed values, re-ranked by the form
+(any text is accepted by the page; graded validation reports values outside a
+closed set under the field); lists of sub-models get rows of sub-forms; other lists
 (not of strings), mappings, unions and recursive models are edited as JSON in
 a textarea for now.
 
@@ -43,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import ipywidgets as widgets
@@ -67,6 +69,7 @@ __all__ = [
     "combobox_editor",
     "date_editor",
     "datetime_editor",
+    "is_categorical_choice",
     "is_categorical_text",
     "is_datetime_field",
     "is_json",
@@ -77,6 +80,7 @@ __all__ = [
     "password_editor",
     "rows_editor",
     "select_editor",
+    "suggestion_options",
     "tags_editor",
     "text_editor",
     "textarea_editor",
@@ -108,6 +112,22 @@ def widget_is(*names: str) -> FieldPredicate:
 def is_categorical_text(spec: FieldSpec) -> bool:
     """A text field whose enrichment found categories (it gets a combobox of suggestions)."""
     return spec.widget == "text" and spec.categories is not None and bool(spec.categories.frequencies)
+
+
+def is_categorical_choice(spec: FieldSpec) -> bool:
+    """A dropdown of string options (``Literal``/``Enum``) whose enrichment found categories.
+
+    It gets the ranked suggestion combobox of a categorical text field; the
+    ``Literal`` (or ``Enum``) still validates what is typed.
+    """
+    options = spec.descriptor.get("options") or []
+    return (
+        spec.widget == "select"
+        and spec.categories is not None
+        and bool(spec.categories.frequencies)
+        and bool(options)
+        and all(isinstance(option.get("value"), str) for option in options)
+    )
 
 
 def is_datetime_field(spec: FieldSpec) -> bool:
@@ -149,8 +169,9 @@ def _as_text(value: Any) -> str:
 
 
 def text_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
-    """A one-line text box (with a placeholder for emails and URLs)."""
-    placeholder = {"email": "name@example.org", "url": "https://…"}.get(spec.widget, "")
+    """A one-line text box (with the descriptor's ``placeholder``, or a hint for emails and URLs)."""
+    hint = {"email": "name@example.org", "url": "https://…"}.get(spec.widget, "")
+    placeholder = str(spec.descriptor.get("placeholder") or hint)
     return ValueEditor(spec, widgets.Text(placeholder=placeholder), read=_text_reader(spec), write=_as_text)
 
 
@@ -164,12 +185,30 @@ def password_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
     return ValueEditor(spec, widgets.Password(), read=_text_reader(spec), write=_as_text)
 
 
+def suggestion_options(spec: FieldSpec, ranked: Sequence[Any] = ()) -> list[str]:
+    """What a suggestion combobox offers: ``ranked`` values (default: the observed ones), then unseen choices.
+
+    For a ``Literal``/``Enum`` field only its choices are offered, observed ones first in the given order.
+    """
+    observed = [str(value) for value in (ranked or (spec.categories.values if spec.categories is not None else []))]
+    choices = [str(option["value"]) for option in spec.descriptor.get("options") or []]
+    if not choices:
+        return list(dict.fromkeys(observed))
+    allowed = set(choices)
+    return list(dict.fromkeys([*(value for value in observed if value in allowed), *choices]))
+
+
 def combobox_editor(spec: FieldSpec, context: FieldContext) -> FieldEditor:
-    """A combobox offering the observed values; a closed set only accepts those (``ensure_option``)."""
-    categories = spec.categories
-    options = [str(value) for value in categories.values] if categories is not None else []
-    closed = bool(categories is not None and categories.is_closed)
-    control = widgets.Combobox(options=options, ensure_option=closed, placeholder="type to see suggestions")
+    """A combobox offering the observed values (and a ``Literal``'s other choices), ranked by the form.
+
+    Any typed text reaches the kernel (``ensure_option=False``): a value outside a
+    closed set is then reported under the field by the graded validation (with
+    "Did you mean ...?") instead of being silently refused by the page, which
+    would leave the previous value in place.
+    """
+    control = widgets.Combobox(
+        options=suggestion_options(spec), ensure_option=False, placeholder="type to see suggestions"
+    )
     return ValueEditor(spec, control, read=_text_reader(spec), write=_as_text)
 
 
@@ -347,6 +386,8 @@ DEFAULT_FIELD_RULES: tuple[FieldRule, ...] = (
     # Before the combobox: pydantic's datetime types have the "text" widget and may look categorical.
     (is_datetime_field, datetime_editor),
     (is_categorical_text, combobox_editor),
+    # Before the dropdown: a Literal the wizard made from observed categories keeps its ranked suggestions.
+    (is_categorical_choice, combobox_editor),
     (is_model_list, rows_editor),
     (is_json, json_editor),
     (widget_is("select"), select_editor),

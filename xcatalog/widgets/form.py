@@ -8,10 +8,12 @@ try your own editors first.
 With an enrichment of the model (``enriched``, or the registry's own
 ``registry.enriched``):
 
-* a categorical text field gets a combobox of observed values, ranked by
-  co-occurrence with what the other categorical fields hold (``given``) and by
-  frequency, re-ranked whenever a field changes; a closed set accepts only
-  listed values;
+* a categorical field (text, or a ``Literal``/``Enum`` of strings such as the
+  wizard makes) gets a combobox of observed values, ranked by co-occurrence
+  with what the other categorical fields hold (``given``, whatever their
+  widget) and by frequency, re-ranked whenever a field changes; any typed
+  text reaches the kernel, and a value outside a closed set is an error under
+  the field ("Invalid value for city: 'Munch'. Did you mean 'Munich'?");
 * every change is validated by the model *and* graded against the observed
   categories; each problem appears under its own field (only fields the user
   touched, until submit);
@@ -26,6 +28,13 @@ required" under it. Date-and-time fields are shown in UTC and come back aware
 (in UTC) when the field is an ``AwareDatetime`` or the value put in was aware
 (such as ``"2025-07-01T10:00:00Z"``), naive otherwise; see
 :mod:`xcatalog.widgets._fields`.
+
+MongoDB's ``_id`` is left to the database in a form that creates records
+(:func:`is_server_assigned`: keyed ``_id`` and typed as an ObjectId or a
+plain ``str``): it is shown without the "required" mark and starts empty; an
+id typed in must be 24 hexadecimal characters when the model types it as an
+ObjectId. Left empty, submit gives it a fresh ObjectId-format id
+(:meth:`ModelForm.record`), since the model requires the field.
 
 Submit runs :meth:`EnrichedRegistry.create_with_validation` as a task on the
 kernel's loop (``form.last_task``) and shows the created record or the graded
@@ -42,22 +51,36 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import re
+import secrets
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, PydanticUserError, ValidationError
 
 from xcatalog.enrichment import EnrichedRegistry, ModelEnrichment, ValidationResult, get_enriched, grade_categories
 from xcatalog.enrichment.masking import mask_record
 from xcatalog.errors import EnrichmentError, ValidationFailed, XCatalogError
 from xcatalog.registry import ModelPermission, RegisteredModel, XRegistry
 from xcatalog.registry.ui_schema import generate_ui_schema
-from xcatalog.widgets._editors import FieldContext, FieldEditor, FieldRule, FieldsPanel, format_problems
-from xcatalog.widgets._fields import DEFAULT_FIELD_RULES
+from xcatalog.widgets._editors import OMIT, FieldContext, FieldEditor, FieldRule, FieldsPanel, format_problems
+from xcatalog.widgets._fields import DEFAULT_FIELD_RULES, suggestion_options
 from xcatalog.widgets._tasks import ProgressCallback, TaskPanel, describe_error, error_html
 
-__all__ = ["ModelForm", "validation_problems"]
+__all__ = [
+    "ModelForm",
+    "is_objectid_field",
+    "is_server_assigned",
+    "new_object_id",
+    "validation_problems",
+    "without_repeated_choice_errors",
+]
+
+_CHOICE_ERRORS = frozenset({"literal_error", "enum"})
+_OBJECTID_TYPES = frozenset({"ObjectIdStr", "ObjectId"})
+_OBJECTID_PATTERN = re.compile(r"[0-9a-fA-F]{24}")
 
 
 def validation_problems(model_class: type[BaseModel], value: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -70,6 +93,56 @@ def validation_problems(model_class: type[BaseModel], value: Mapping[str, Any]) 
             for error in exc.errors(include_url=False)
         ]
     return []
+
+
+def without_repeated_choice_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``errors`` without a ``Literal``/``Enum`` error where the graded check already refused the value.
+
+    Both say the value is not one of the choices; the graded one also says
+    which value was probably meant, so it is the one shown.
+    """
+    graded = {tuple(error.get("loc", ())) for error in errors if error.get("type") == "category_unseen"}
+    return [
+        dict(error)
+        for error in errors
+        if not (error.get("type") in _CHOICE_ERRORS and tuple(error.get("loc", ())) in graded)
+    ]
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def is_server_assigned(descriptor: Mapping[str, Any], model_class: type[BaseModel] | None = None) -> bool:
+    """Whether a create form leaves this field to the database: MongoDB's ``_id`` of a type an ObjectId fits.
+
+    The field is keyed ``_id`` (its alias or name) and takes an ObjectId's hex
+    string: its type is an ObjectId (``ObjectIdStr``, or ``format: objectid`` in
+    the model's JSON schema) or plain ``str``. An ``_id`` of another type (an int,
+    a UUID) stays as the model says: an id the database made up would not fit it.
+    """
+    if (descriptor.get("alias") or descriptor.get("name")) != "_id":
+        return False
+    return is_objectid_field(descriptor, model_class) or descriptor.get("type") == "str"
+
+
+def is_objectid_field(descriptor: Mapping[str, Any], model_class: type[BaseModel] | None = None) -> bool:
+    """Whether the model types this field as an ObjectId (``ObjectIdStr``/``ObjectId``, or ``format: objectid``)."""
+    if descriptor.get("type") in _OBJECTID_TYPES or descriptor.get("format") == "objectid":
+        return True
+    if model_class is None:
+        return False
+    key = descriptor.get("alias") or descriptor.get("name")
+    try:
+        schema = model_class.model_json_schema(by_alias=True)
+    except PydanticUserError:  # a type without a JSON schema: nothing says objectid
+        return False
+    return bool(schema.get("properties", {}).get(key, {}).get("format") == "objectid")
+
+
+def new_object_id() -> str:
+    """A fresh id in MongoDB's ObjectId layout (4-byte time, 8 random bytes) as 24 hex characters."""
+    return f"{int(time.time()) & 0xFFFFFFFF:08x}{secrets.token_hex(8)}"
 
 
 def _jsonable_text(value: Any) -> str:
@@ -133,6 +206,8 @@ class ModelForm(widgets.VBox):  # type: ignore[misc]
         self.fields: dict[str, FieldEditor] = {}
         self.can_create = False
         self._touched: set[str] = set()
+        self._server_assigned: set[str] = set()
+        self._objectid_keys: set[str] = set()
         self._enrichment: ModelEnrichment | None = None
         self._panel: FieldsPanel | None = None
         try:
@@ -160,7 +235,8 @@ class ModelForm(widgets.VBox):  # type: ignore[misc]
             if sensitive and not self.enriched_or_default().can_read_sensitive(path, self.role):
                 shown = mask_record(shown, sensitive)
         schema = registered.metadata.ui_schema or generate_ui_schema(registered.model_class)
-        self._panel = FieldsPanel(schema, FieldContext(self.rules, categories), shown)
+        form_schema = self._prepare_ids(schema, registered.model_class)
+        self._panel = FieldsPanel(form_schema, FieldContext(self.rules, categories), shown)
         self.fields = self._panel.editors
         self._panel.watch(self._on_change)
         self.submit_button.on_click(lambda _button: self.submit())
@@ -183,6 +259,34 @@ class ModelForm(widgets.VBox):  # type: ignore[misc]
             footer = [self.result]
         self.children = (header, self.notice, self._panel.box, *footer)
         self.refresh_suggestions()
+
+    def _prepare_ids(self, schema: Mapping[str, Any], model_class: type[BaseModel]) -> Mapping[str, Any]:
+        """Note the ObjectId fields; in a create form, make a server-assigned ``_id`` optional and empty.
+
+        See :func:`is_server_assigned` for which ``_id`` qualifies. It stays visible
+        (an existing id may be pasted) but loses its "required" mark; left empty, submit
+        assigns a fresh ObjectId-format id (:func:`new_object_id`) because the model requires one.
+        """
+        fields: Mapping[str, Mapping[str, Any]] = schema.get("fields", {})
+        self._objectid_keys = {
+            str(descriptor.get("alias") or name)
+            for name, descriptor in fields.items()
+            if is_objectid_field(descriptor, model_class)
+        }
+        if not self.can_create:
+            return schema
+        assigned = {name for name, descriptor in fields.items() if is_server_assigned(descriptor, model_class)}
+        if not assigned:
+            return schema
+        self._server_assigned = {str(fields[name].get("alias") or name) for name in assigned}
+        hint = "left empty: assigned on insert"
+        return {
+            **schema,
+            "fields": {
+                name: {**descriptor, "required": False, "placeholder": hint} if name in assigned else descriptor
+                for name, descriptor in fields.items()
+            },
+        }
 
     def enriched_or_default(self) -> EnrichedRegistry:
         """The enriched registry in use: the one given, else the registry's own (created on first use)."""
@@ -214,14 +318,24 @@ class ModelForm(widgets.VBox):  # type: ignore[misc]
             ValidationFailed: The values do not validate; ``errors`` has pydantic's details.
         """
         registered = self._require_model()
-        problems = self._panel_problems() + validation_problems(registered.model_class, self.value)
+        record = self.record()
+        problems = self._panel_problems() + validation_problems(registered.model_class, record)
         if problems:
             where = "; ".join(f"{'.'.join(map(str, p['loc'])) or '(record)'}: {p['msg']}" for p in problems[:5])
             raise ValidationFailed(
                 f"The form does not hold a valid {registered.metadata.name}: {where}. Fix those fields.",
                 errors=problems,
             )
-        return registered.model_class.model_validate(self.value)
+        return registered.model_class.model_validate(record)
+
+    def record(self) -> dict[str, Any]:
+        """What submit would create: :attr:`value`, with a fresh id (:func:`new_object_id`) in an empty ``_id``.
+
+        Only a server-assigned ``_id`` (see :func:`is_server_assigned`) of a create form is filled in;
+        each call makes a new id.
+        """
+        value = self.value
+        return {**value, **{key: new_object_id() for key in self._server_assigned if key not in value}}
 
     def _require_model(self) -> RegisteredModel:
         if self.registered is None:
@@ -230,17 +344,34 @@ class ModelForm(widgets.VBox):  # type: ignore[misc]
         return self.registered
 
     def _panel_problems(self) -> list[dict[str, Any]]:
-        return self._panel.input_problems() if self._panel is not None else []
+        if self._panel is None:
+            return []
+        found = self._panel.input_problems()
+        value = self._panel.get()
+        for key in sorted(self._objectid_keys):
+            given = value.get(key, OMIT)
+            # The model's ObjectIdStr takes any string: the form checks the format the database will need.
+            if isinstance(given, str) and not _OBJECTID_PATTERN.fullmatch(given):
+                hint = "leave it empty to have one assigned" if key in self._server_assigned else "paste a valid id"
+                found.append(
+                    {
+                        "loc": (key,),
+                        "msg": f"Invalid ObjectId for {key}: {given!r} is not 24 hexadecimal characters; {hint}.",
+                        "type": "objectid_invalid",
+                        "input": given,
+                    }
+                )
+        return found
 
     def problems(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Check the values now: ``(errors, warnings)`` from the model and the observed categories."""
         registered = self._require_model()
-        value = self.value
+        value = self.record()
         errors = self._panel_problems() + validation_problems(registered.model_class, value)
         warnings: list[dict[str, Any]] = []
         if self._enrichment is not None:
             graded_errors, warnings = grade_categories(value, self._enrichment.categorical_fields)
-            errors += graded_errors
+            errors = without_repeated_choice_errors([*errors, *graded_errors])
         return errors, warnings
 
     def field_problems(self, key: str) -> str:
@@ -281,24 +412,30 @@ class ModelForm(widgets.VBox):  # type: ignore[misc]
             )
 
     def refresh_suggestions(self) -> None:
-        """Re-rank the options of every categorical field from what the other fields hold."""
+        """Re-rank the options of every suggestion combobox from what the other categorical fields hold.
+
+        Every field with observed categories counts as given, whatever its widget
+        (combobox, dropdown of a ``Literal`` ...), so a change of any of them re-ranks the others.
+        """
         if self._panel is None or self._enrichment is None or self.enriched is None:
             return
-        categorical = {
-            editor.spec.path: editor
-            for editor in self._panel.walk()
-            if isinstance(editor.control, widgets.Combobox) and editor.spec.categories is not None
-        }
-        current = {path: editor.control.value for path, editor in categorical.items()}
+        categorical = {editor.spec.path: editor for editor in self._panel.walk() if editor.spec.categories is not None}
+        current = {path: editor.get() for path, editor in categorical.items()}
         for path, editor in categorical.items():
-            given = {other: value for other, value in current.items() if other != path and value}
+            if not isinstance(editor.control, widgets.Combobox):
+                continue
+            given = {
+                other: value
+                for other, value in current.items()
+                if other != path and value is not OMIT and value not in ("", None) and _is_scalar(value)
+            }
             try:
                 ranked = self.enriched.suggestions(
                     self._enrichment.model_name, path, "", given, self.suggestion_limit, self.role
                 )
             except EnrichmentError:
                 continue  # a field the enrichment lost since the form was built: keep its options
-            editor.control.options = [str(item.value) for item in ranked]
+            editor.control.options = suggestion_options(editor.spec, [item.value for item in ranked])
 
     # -- submitting -------------------------------------------------------------------------------------------------
 
@@ -325,11 +462,12 @@ class ModelForm(widgets.VBox):  # type: ignore[misc]
         progress(0, 1, "validating")
         try:
             created = await self.enriched_or_default().create_with_validation(
-                registered.metadata.ns_path, self.value, role=self.role, insert=self.insert_toggle.value
+                registered.metadata.ns_path, self.record(), role=self.role, insert=self.insert_toggle.value
             )
         except ValidationFailed as exc:
-            self._place(exc.errors, exc.warnings, None)
-            summary = f"Not created: {len(exc.errors)} error(s), {len(exc.warnings)} warning(s); see the fields."
+            errors = without_repeated_choice_errors(exc.errors)
+            self._place(errors, exc.warnings, None)
+            summary = f"Not created: {len(errors)} error(s), {len(exc.warnings)} warning(s); see the fields."
             self.result.value = format_problems([summary]) + self.result.value
             return None
         self._place([], created.warnings, None)

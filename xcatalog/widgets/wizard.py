@@ -68,6 +68,15 @@ FILES = "Files"
 _URI = re.compile(r"^(?P<scheme>mongodb(?:\+srv)?://)(?:(?P<user>[^:@/]+)(?::(?P<password>[^@/]*))?@)?(?P<rest>.*)$")
 _PATH_SEPARATORS = re.compile(r"[,\n]")
 _CONTAINER_TYPES = frozenset({"object", "array"})
+#: Wide enough for "Model name" and "Namespace" (the default 80px cuts them to "Model na…").
+_LABEL_WIDTH = "100px"
+#: Checkboxes of the review table are named by their description; this CSS hides its text but keeps it for
+#: assistive technology (and tests), like the usual "visually hidden" pattern.
+_HIDDEN_LABEL_CLASS = "xcatalog-hidden-label"
+_HIDDEN_LABEL_STYLE = (
+    f"<style>.{_HIDDEN_LABEL_CLASS} .widget-label-basic span {{position: absolute; width: 1px; height: 1px; "
+    "overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap;}</style>"
+)
 _WIZARD_TAG = "discovery-wizard"
 
 
@@ -143,8 +152,15 @@ class CollectionReview:
         self.progress = widgets.IntProgress(value=0, min=0, max=4, description=collection[:20])
         self.status = widgets.HTML("waiting")
         self.include_checkbox = widgets.Checkbox(value=True, description="Register this collection", indent=False)
-        self.name_text = widgets.Text(description="Model name")
-        self.namespace_text = widgets.Text(value=namespace, description="Namespace")
+        self.name_text = widgets.Text(
+            description="Model name", style={"description_width": _LABEL_WIDTH}, layout=widgets.Layout(width="460px")
+        )
+        self.namespace_text = widgets.Text(
+            value=namespace,
+            description="Namespace",
+            style={"description_width": _LABEL_WIDTH},
+            layout=widgets.Layout(width="460px"),
+        )
         self.categorical_checkboxes: dict[str, widgets.Checkbox] = {}
         self.pane = widgets.VBox()
 
@@ -173,15 +189,10 @@ class CollectionReview:
         if inspection is None:
             return
         self.name_text.value = inspection.model_name
-        header = widgets.HBox(
-            [
-                widgets.HTML("<b>Field</b>", layout=widgets.Layout(width="30%")),
-                widgets.HTML("<b>Types</b>", layout=widgets.Layout(width="25%")),
-                widgets.HTML("<b>Presence</b>", layout=widgets.Layout(width="15%")),
-                widgets.HTML("<b>Categorical</b>"),
-            ]
-        )
-        lines: list[widgets.Widget] = [header]
+        # One grid for the header and the rows: the columns line up whatever each cell holds.
+        cells: list[widgets.Widget] = [
+            widgets.HTML(f"<b>{title}</b>") for title in ("Field", "Types", "Presence", "Categorical")
+        ]
         self.categorical_checkboxes = {}
         for path, stats in inspection.fields.items():
             values = _categorical_values(self.profile, path)
@@ -189,27 +200,35 @@ class CollectionReview:
             is_scalar = not _CONTAINER_TYPES.intersection(stats.types)
             checkbox = widgets.Checkbox(
                 value=bool(column is not None and column.is_categorical and values),
+                # The description is the checkbox's accessible name ("city is categorical"); CSS hides its text,
+                # since the row already names the field.
+                description=f"{path} is categorical",
                 indent=False,
                 disabled=not is_scalar,
+                layout=widgets.Layout(width="auto"),
                 tooltip=(
                     f"observed values: {', '.join(map(str, values[:10]))}"
                     if values
                     else "values are taken from a fresh sample when registering"
                 ),
-            )
+            ).add_class(_HIDDEN_LABEL_CLASS)
             if is_scalar:
                 self.categorical_checkboxes[path] = checkbox
             types = ", ".join(f"{name} ({count})" for name, count in stats.types.items())
-            lines.append(
-                widgets.HBox(
-                    [
-                        widgets.HTML(html.escape(path), layout=widgets.Layout(width="30%")),
-                        widgets.HTML(html.escape(types), layout=widgets.Layout(width="25%")),
-                        widgets.HTML(f"{stats.presence:.0%}", layout=widgets.Layout(width="15%")),
-                        checkbox,
-                    ]
-                )
-            )
+            cells += [
+                widgets.HTML(html.escape(path)),
+                widgets.HTML(html.escape(types)),
+                widgets.HTML(f"{stats.presence:.0%}"),
+                checkbox,
+            ]
+        table = widgets.GridBox(
+            cells,
+            layout=widgets.Layout(
+                grid_template_columns="minmax(160px, max-content) minmax(160px, max-content) 90px 110px",
+                grid_gap="0px 16px",
+                align_items="center",
+            ),
+        )
         quality = f", quality {self.profile.quality:.0%}" if self.profile is not None else ""
         summary = widgets.HTML(
             html.escape(
@@ -217,7 +236,14 @@ class CollectionReview:
                 f"{len(inspection.fields)} field paths{quality}."
             )
         )
-        self.pane.children = [summary, self.include_checkbox, self.name_text, self.namespace_text, *lines]
+        self.pane.children = [
+            widgets.HTML(_HIDDEN_LABEL_STYLE),
+            summary,
+            self.include_checkbox,
+            self.name_text,
+            self.namespace_text,
+            table,
+        ]
 
 
 class DiscoveryWizard(widgets.VBox):  # type: ignore[misc]
@@ -309,12 +335,26 @@ class DiscoveryWizard(widgets.VBox):  # type: ignore[misc]
         self.profile_box = widgets.VBox()
         # Step 4: review.
         self.review_accordion = widgets.Accordion()
-        self.override_checkbox = widgets.Checkbox(value=False, description="Replace models already registered")
+        # Width "auto": the default widths cut these labels off ("Replace models already re…").
+        self.override_checkbox = widgets.Checkbox(
+            value=False,
+            description="Replace models already registered",
+            indent=False,
+            layout=widgets.Layout(width="auto", margin="0 24px 0 0"),
+        )
         self.auto_refresh_checkbox = widgets.Checkbox(
             value=section.auto_refresh if auto_refresh is None else auto_refresh,
             description="Keep statistics refreshing",
+            indent=False,
+            layout=widgets.Layout(width="auto"),
         )
-        self.register_button = widgets.Button(description="Register and enrich", icon="save", button_style="primary")
+        self.register_button = widgets.Button(
+            description="Register and enrich",
+            icon="save",
+            button_style="primary",
+            # Its label's width, not the column's ("auto" would stretch it across the pane).
+            layout=widgets.Layout(width="fit-content"),
+        )
         # Step 5: summary.
         self.summary_html = widgets.HTML()
         self.open_box = widgets.VBox()
@@ -518,6 +558,8 @@ class DiscoveryWizard(widgets.VBox):  # type: ignore[misc]
             f"{review.collection} — {'failed' if review.error else review.name_text.value}"
             for review in self.reviews.values()
         )
+        # A single collection has nothing to choose between: its review is shown open.
+        self.review_accordion.selected_index = 0 if len(self.reviews) == 1 else None
         self.go_to(3)
         return self.reviews
 
