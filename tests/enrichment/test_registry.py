@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from xcatalog.config import MongoSettings, Settings
+from xcatalog.config import ModelSettings, MongoSettings, Settings
 from xcatalog.enrichment import EnrichedRegistry, RefreshScheduler, get_enriched
 from xcatalog.errors import (
     EnrichmentError,
@@ -453,6 +453,35 @@ async def test_discover_samples_with_the_settings_so_a_sync_sees_no_drift(
         assert result["synced"] is False
         assert result["new_version"] == result["previous_version"] == "1.0.0"
         assert enriched.registry.models.get(path).metadata.version == "1.0.0"
+    finally:
+        await enriched.close()
+        await resource.close()
+
+
+@pytest.mark.mongodb
+async def test_inserted_object_ids_are_stored_as_object_ids(mongo_uri: str, mongo_db: Any, mongo_db_name: str) -> None:
+    from bson import ObjectId
+
+    mongo_db["notes"].insert_many([{"text": f"note {n}", "author_id": ObjectId()} for n in range(30)])
+    resource = MongoResource(mongo_uri, mongo_db_name, settings=quiet_settings().mongodb)
+    settings = quiet_settings(sample_size=30).model_copy(
+        update={
+            "registry": quiet_settings().registry.model_copy(
+                update={"models": ModelSettings(default_permissions=["create", "read"])}
+            )
+        }
+    )
+    enriched = EnrichedRegistry(XRegistry(settings))
+    try:
+        report = await enriched.discover_and_register(resource, namespace="kept", progress=False)
+        (path,) = report.registered
+        new_id, author = ObjectId(), ObjectId()
+        record = {"_id": str(new_id), "text": "typed in a form", "author_id": str(author)}
+        result = await enriched.create_with_validation(path, record, role="anyone", insert=True)
+        assert result.inserted_id == str(new_id)
+        stored = mongo_db["notes"].find_one({"_id": new_id})
+        assert stored is not None
+        assert stored["author_id"] == author
     finally:
         await enriched.close()
         await resource.close()

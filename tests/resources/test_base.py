@@ -50,7 +50,9 @@ class _Minimal(Resource):
         for batch in batches:
             yield batch
 
-    async def insert_many(self, collection: str, documents: Sequence[Mapping[str, Any]]) -> list[Any]:
+    async def insert_many(
+        self, collection: str, documents: Sequence[Mapping[str, Any]], *, object_id_fields: Any = ()
+    ) -> list[Any]:
         return []
 
 

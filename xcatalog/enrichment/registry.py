@@ -637,7 +637,11 @@ class EnrichedRegistry:
                     "Call enrich_from_resource() first, or insert through the resource yourself."
                 )
             resource, collection = self._sources[path]
-            ids = await resource.insert_many(collection, [instance.model_dump(by_alias=True, exclude_unset=True)])
+            properties = registered.metadata.json_schema.get("properties", {})
+            object_ids = [name for name, node in properties.items() if node.get("format") == "objectid"]
+            ids = await resource.insert_many(
+                collection, [instance.model_dump(by_alias=True, exclude_unset=True)], object_id_fields=object_ids
+            )
             inserted_id = jsonable(ids[0]) if ids else None
         self.registry.audit.record(
             "create", path, kind="models", role=role, inserted=insert, warnings=len(warnings), inserted_id=inserted_id

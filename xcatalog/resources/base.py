@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -160,8 +160,18 @@ class Resource(abc.ABC):
     # -- writing -----------------------------------------------------------------------------------------------------
 
     @abc.abstractmethod
-    async def insert_many(self, collection: str, documents: Sequence[Mapping[str, Any]]) -> list[Any]:
-        """Insert documents (creating the collection if needed) and return their ids."""
+    async def insert_many(
+        self, collection: str, documents: Sequence[Mapping[str, Any]], *, object_id_fields: Collection[str] = ()
+    ) -> list[Any]:
+        """Insert documents (creating the collection if needed) and return their ids.
+
+        Args:
+            collection: Where to insert.
+            documents: The documents.
+            object_id_fields: Top-level fields whose 24-hex string values are
+                object ids (a model's ``format: objectid`` fields): MongoDB
+                stores them as ObjectId; other resources keep the strings.
+        """
 
     # -- inspector delegation (the seed's "Resource Delegation Pattern") ---------------------------------------------
 

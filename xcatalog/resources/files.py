@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -240,7 +240,9 @@ class FileResource(InMemoryResource):
                 "and that its suffix matches its content."
             ) from exc
 
-    async def insert_many(self, collection: str, documents: Sequence[Mapping[str, Any]]) -> list[Any]:
+    async def insert_many(
+        self, collection: str, documents: Sequence[Mapping[str, Any]], *, object_id_fields: Collection[str] = ()
+    ) -> list[Any]:
         """Append documents to a JSON-lines file (created in the folder for a new collection).
 
         Returns:

@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -111,7 +111,9 @@ class FrameResource(InMemoryResource):
     def _load(self, collection: str) -> list[dict[str, Any]]:
         return frame_to_records(self._frames[collection])
 
-    async def insert_many(self, collection: str, documents: Sequence[Mapping[str, Any]]) -> list[Any]:
+    async def insert_many(
+        self, collection: str, documents: Sequence[Mapping[str, Any]], *, object_id_fields: Collection[str] = ()
+    ) -> list[Any]:
         """Append rows to a frame (a new frame for a new collection).
 
         Returns:

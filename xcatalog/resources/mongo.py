@@ -23,13 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, cast
 from urllib.parse import unquote
 
-from bson import Decimal128
+from bson import Decimal128, ObjectId
 from bson.codec_options import TypeRegistry
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
@@ -385,13 +385,16 @@ class MongoResource(Resource):
 
     # -- writing -----------------------------------------------------------------------------------------------------
 
-    async def insert_many(self, collection: str, documents: Sequence[Mapping[str, Any]]) -> list[Any]:
+    async def insert_many(
+        self, collection: str, documents: Sequence[Mapping[str, Any]], *, object_id_fields: Collection[str] = ()
+    ) -> list[Any]:
         """Insert documents (the caller's mappings are not modified) and return their ``_id`` values."""
         if not documents:
             return []
         database = await self._database()
+        prepared = [_with_object_ids(document, object_id_fields) for document in documents]
         with self._errors("insert_many", collection):
-            result = await database[collection].insert_many([dict(document) for document in documents])
+            result = await database[collection].insert_many(prepared)
         self._known_collections.add(collection)
         return list(result.inserted_ids)
 
@@ -412,3 +415,12 @@ def bson_fallback(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=repr)
     return value
+
+
+def _with_object_ids(document: Mapping[str, Any], fields: Collection[str]) -> dict[str, Any]:
+    converted = dict(document)
+    for field in fields:
+        value = converted.get(field)
+        if isinstance(value, str) and ObjectId.is_valid(value):
+            converted[field] = ObjectId(value)
+    return converted
