@@ -53,3 +53,18 @@ def test_empty_profile_renders() -> None:
     result = profile(pd.DataFrame())
     assert result.to_frame().empty
     assert "0 fields" in result._repr_html_()
+
+
+def test_fields_table_cells_can_be_replaced_by_title_only() -> None:
+    import pandas as pd
+    import pytest
+
+    from xcatalog.errors import ProfilingError
+    from xcatalog.profiling import profile
+    from xcatalog.profiling.model import fields_table_html
+
+    columns = list(profile(pd.DataFrame({"city": ["Paris", "Lyon"]})).columns.values())
+    replaced = fields_table_html(columns, extra_cells=lambda column: {"quality": "<b>bar</b>"})
+    assert "<b>bar</b>" in replaced
+    with pytest.raises(ProfilingError, match=r"Cannot replace table cells \['colour'\] of field 'city'"):
+        fields_table_html(columns, extra_cells=lambda column: {"colour": "x"})

@@ -34,11 +34,11 @@ import pandas as pd
 import polars as pl
 
 from xcatalog.errors import ProfilingError
-from xcatalog.profiling.categorical import is_categorical, unseen_share
+from xcatalog.profiling.categorical import is_categorical
 from xcatalog.profiling.flatten import json_safe, type_name
-from xcatalog.profiling.model import ColumnKind, ColumnProfile, Histogram
+from xcatalog.profiling.model import ColumnProfile, Histogram, column_kind
 from xcatalog.profiling.options import ProfileOptions
-from xcatalog.profiling.quality import FieldQuality, field_quality
+from xcatalog.profiling.quality import FieldQuality, scored_column_profile
 from xcatalog.profiling.semantic import detect_semantic_type
 
 __all__ = ["QUANTILES", "profile_columns"]
@@ -49,14 +49,6 @@ QUANTILES: dict[str, float] = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75,
 _POLARS_FAMILIES = ("numeric", "string", "boolean", "datetime")
 # Where min/max come from in a mixed field: the first family present (pushdown.py follows the same rule).
 _EXTREME_FAMILIES = ("numeric", "datetime", "string")
-_FAMILY_KIND: dict[str, ColumnKind] = {
-    "numeric": "numeric",
-    "string": "string",
-    "boolean": "boolean",
-    "datetime": "datetime",
-    "array": "array",
-    "other": "object",
-}
 
 
 @dataclass
@@ -325,8 +317,6 @@ def _assemble(
 
     unique: int | None = sum(int(part.stats.get("unique", 0)) for part in column.parts)
     families = [part.family for part in column.parts if part.count]
-    kind: ColumnKind = "empty" if not families else ("mixed" if len(families) > 1 else _FAMILY_KIND[families[0]])
-    dominant_type = max(type_counts, key=lambda name: type_counts[name]) if type_counts else None
     dominant_family = max(column.parts, key=lambda part: part.count).family if families else None
 
     values: dict[str, Any] = {}
@@ -374,50 +364,22 @@ def _assemble(
         if sample.len() > options.semantic_sample_size:
             sample = sample.sample(n=options.semantic_sample_size, seed=options.seed)
         semantic = detect_semantic_type(sample, min_share=options.semantic_min_share)
-    if semantic is not None:
-        values.update(
-            semantic_type=semantic.semantic_type,
-            semantic_share=semantic.share,
-            semantic_sample_size=semantic.sample_size,
-            sensitive=semantic.sensitive,
-        )
-
-    categorical = categories is not None
-    if categorical and categories is not None:
-        values["categories"] = dict(categories)
-        values["unseen_share"] = unseen_share(frequency for _, frequency in categories)
-    elif unique == count and count:
-        values["unseen_share"] = 1.0  # every value seen once: the next one is new
-    scores = field_quality(
+    return scored_column_profile(
+        name=column.name,
+        kind=column_kind(families),
         row_count=row_count,
         count=count,
         unique_count=unique,
         type_counts=type_counts,
         invalid_count=invalid,
-        semantic_share=semantic.share if semantic else None,
-        semantic_base_count=text.count if semantic and text is not None else None,
-    )
-    profile = ColumnProfile(
-        name=column.name,
-        kind=kind,
+        semantic=semantic,
+        string_count=text.count if text is not None else None,
+        categories=categories,
         dtype=column.dtype,
-        count=count,
         missing_count=missing,
         null_count=null_count,
-        unique_count=unique,
-        duplicate_count=count - unique if unique is not None else None,
-        is_candidate_key=bool(count) and count == row_count and unique == count,
-        type_counts=type_counts,
-        dominant_type=dominant_type,
-        is_categorical=categorical,
-        completeness=scores.completeness,
-        uniqueness=scores.uniqueness,
-        validity=scores.validity,
-        consistency=scores.consistency,
-        quality=scores.quality,
         **values,
     )
-    return profile, scores
 
 
 def profile_columns(

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, field_validator
 
-__all__ = ["ColumnKind", "ColumnProfile", "Histogram", "Profile", "Scalar"]
+from xcatalog.errors import ProfilingError
+
+__all__ = [
+    "FIELD_TABLE_TITLES",
+    "ColumnKind",
+    "ColumnProfile",
+    "Histogram",
+    "Profile",
+    "Scalar",
+    "column_kind",
+    "fields_table_html",
+]
 
 #: The JSON scalars a category value or a sample value may be.
 Scalar = bool | int | float | str | None
@@ -24,6 +36,31 @@ Scalar = bool | int | float | str | None
 ColumnKind = Literal["numeric", "string", "boolean", "datetime", "array", "object", "mixed", "empty"]
 
 _QUANTILE_NAMES = ("p5", "p25", "p50", "p75", "p95")
+
+# The type families the engines split values into, and the kind of a field holding one of them only.
+_FAMILY_KIND: dict[str, ColumnKind] = {
+    "numeric": "numeric",
+    "string": "string",
+    "boolean": "boolean",
+    "datetime": "datetime",
+    "array": "array",
+    "other": "object",
+}
+
+
+def column_kind(families: Sequence[str]) -> ColumnKind:
+    """The kind of a field from the type families of its non-null values.
+
+    Args:
+        families: The families present (``numeric``, ``string``, ``boolean``, ``datetime``,
+            ``array``, ``other``), each once.
+
+    Returns:
+        ``"empty"`` without values, ``"mixed"`` with several families, else the family's kind.
+    """
+    if not families:
+        return "empty"
+    return "mixed" if len(families) > 1 else _FAMILY_KIND[families[0]]
 
 
 class Histogram(BaseModel):
@@ -263,35 +300,90 @@ class Profile(BaseModel):
             f" of {self.total_count:,}, {len(self.columns)} fields, quality {self.quality:.2f}"
             f" ({html.escape(self.engine)}, {self.seconds:.2f} s)</p>"
         )
-        titles = ("field", "kind", "count", "missing", "null", "unique", "min", "max", "mean", "semantic", "quality")
-        body = []
-        for column in self.columns.values():
-            unique = (
-                f"&gt; {column.unique_count_more_than:,}"
-                if column.unique_count is None and column.unique_count_more_than is not None
-                else _cell(column.unique_count)
-            )
-            if column.is_categorical:
-                unique += f" (categorical: {html.escape(_shorten(', '.join(map(str, column.categories)), 60))})"
-            semantic = column.semantic_type or ""
-            if column.sensitive:
-                semantic += " ⚠ sensitive"
-            cells = [
-                f"<b>{html.escape(column.name)}</b>",
-                html.escape(column.kind if column.kind != "mixed" else f"mixed {column.type_counts}"),
-                _cell(column.count),
-                _cell(column.missing_count),
-                _cell(column.null_count),
-                unique,
-                html.escape(_shorten(_cell(column.min), 30)),
-                html.escape(_shorten(_cell(column.max), 30)),
-                _cell(column.mean),
-                html.escape(semantic),
-                _cell(column.quality),
-            ]
-            body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-        head = "<tr>" + "".join(f"<th>{title}</th>" for title in titles) + "</tr>"
-        return f"{header}<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+        return header + fields_table_html(self.columns.values())
+
+
+#: The columns of :func:`fields_table_html`, in order.
+FIELD_TABLE_TITLES = (
+    "field",
+    "kind",
+    "count",
+    "missing",
+    "null",
+    "unique",
+    "min",
+    "max",
+    "mean",
+    "semantic",
+    "quality",
+)
+
+
+def fields_table_html(
+    columns: Iterable[ColumnProfile],
+    *,
+    extra_cells: Callable[[ColumnProfile], Mapping[str, str]] | None = None,
+    detailed: bool = True,
+) -> str:
+    """The per-field table of a profile as HTML: one row per field, one column per :data:`FIELD_TABLE_TITLES`.
+
+    Args:
+        columns: The fields, in row order.
+        extra_cells: Called with each field; the HTML cells it returns, by title, replace the
+            plain ones (the profile view uses it for quality bars and a tooltip on sensitive fields).
+        detailed: List the values of categorical fields and the type counts of mixed ones; without it a
+            categorical field is only marked as such (the profile view draws its values in another tab).
+
+    Returns:
+        A ``<table>`` element; names and values are escaped.
+
+    Raises:
+        ProfilingError: ``extra_cells`` returned a title that is not one of :data:`FIELD_TABLE_TITLES`.
+    """
+    body = []
+    for column in columns:
+        cells = _field_cells(column, detailed=detailed)
+        if extra_cells is not None:
+            replacements = extra_cells(column)
+            unknown = sorted(set(replacements) - set(cells))
+            if unknown:
+                raise ProfilingError(
+                    f"Cannot replace table cells {unknown} of field {column.name!r}: the table has the columns "
+                    f"{', '.join(FIELD_TABLE_TITLES)}. Return cells under these titles only."
+                )
+            cells.update(replacements)
+        body.append("<tr>" + "".join(f"<td>{cells[title]}</td>" for title in FIELD_TABLE_TITLES) + "</tr>")
+    head = "<tr>" + "".join(f"<th>{title}</th>" for title in FIELD_TABLE_TITLES) + "</tr>"
+    return f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _field_cells(column: ColumnProfile, *, detailed: bool) -> dict[str, str]:
+    unique = (
+        f"&gt; {column.unique_count_more_than:,}"
+        if column.unique_count is None and column.unique_count_more_than is not None
+        else _cell(column.unique_count)
+    )
+    if column.is_categorical and detailed:
+        unique += f" (categorical: {html.escape(_shorten(', '.join(map(str, column.categories)), 60))})"
+    elif column.is_categorical:
+        unique += " <i>categorical</i>"
+    semantic = column.semantic_type or ""
+    if column.sensitive:
+        semantic += " ⚠ sensitive"
+    cells = [
+        f"<b>{html.escape(column.name)}</b>",
+        html.escape(f"mixed {column.type_counts}" if column.kind == "mixed" and detailed else column.kind),
+        _cell(column.count),
+        _cell(column.missing_count),
+        _cell(column.null_count),
+        unique,
+        html.escape(_shorten(_cell(column.min), 30)),
+        html.escape(_shorten(_cell(column.max), 30)),
+        _cell(column.mean),
+        html.escape(semantic),
+        _cell(column.quality),
+    ]
+    return dict(zip(FIELD_TABLE_TITLES, cells, strict=True))
 
 
 def _cell(value: object) -> str:

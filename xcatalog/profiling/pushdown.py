@@ -30,11 +30,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from xcatalog.profiling.categorical import is_categorical, unseen_share
+from xcatalog.profiling.categorical import is_categorical
 from xcatalog.profiling.flatten import json_safe, plain_value
-from xcatalog.profiling.model import ColumnKind, ColumnProfile, Profile
+from xcatalog.profiling.model import ColumnProfile, Profile, column_kind
 from xcatalog.profiling.options import ProfileOptions
-from xcatalog.profiling.quality import FieldQuality, field_quality, table_quality
+from xcatalog.profiling.quality import FieldQuality, scored_column_profile, table_quality
 from xcatalog.profiling.semantic import detect_semantic_type
 
 __all__ = [
@@ -79,14 +79,6 @@ _FAMILY_OF_TYPE = {
     "bool": "boolean",
     "datetime": "datetime",
     "array": "array",
-}
-_FAMILY_KIND: dict[str, ColumnKind] = {
-    "numeric": "numeric",
-    "string": "string",
-    "boolean": "boolean",
-    "datetime": "datetime",
-    "array": "array",
-    "other": "object",
 }
 
 
@@ -302,11 +294,6 @@ def _column(
             type_counts[name] = type_counts.get(name, 0) + number
     families = _family_counts(type_counts)
     present_families = [family for family, number in families.items() if number]
-    kind: ColumnKind = (
-        "empty"
-        if not present_families
-        else ("mixed" if len(present_families) > 1 else _FAMILY_KIND[present_families[0]])
-    )
     dominant_family = max(families, key=lambda family: families[family]) if families else None
     values: dict[str, Any] = {}
     for family, low, high in (
@@ -351,13 +338,6 @@ def _column(
     semantic = None
     if dominant_family == "string" and semantic_values:
         semantic = detect_semantic_type(list(semantic_values), min_share=options.semantic_min_share)
-    if semantic is not None:
-        values.update(
-            semantic_type=semantic.semantic_type,
-            semantic_share=semantic.share,
-            semantic_sample_size=semantic.sample_size,
-            sensitive=semantic.sensitive,
-        )
 
     threshold = options.categorical_threshold
     unique: int | None = len(groups) if len(groups) <= threshold else None
@@ -365,44 +345,27 @@ def _column(
         unique = count  # the most frequent value occurs once: every value is distinct (a key)
     scalar = not (families.get("array") or families.get("other"))
     categorical = scalar and is_categorical(unique, count, threshold=threshold, max_ratio=options.categorical_max_ratio)
+    categories: list[tuple[Any, int]] | None = None
     if categorical:
-        pairs = [(json_safe(group["_id"]), int(group["n"])) for group in groups]
-        pairs.sort(key=lambda pair: (-pair[1], type(pair[0]).__name__, str(pair[0])))
-        values["categories"] = dict(pairs)
-        values["unseen_share"] = unseen_share(number for _, number in pairs)
-    elif unique is not None and unique == count and count:
-        values["unseen_share"] = 1.0
-    scores = field_quality(
+        categories = [(json_safe(group["_id"]), int(group["n"])) for group in groups]
+        categories.sort(key=lambda pair: (-pair[1], type(pair[0]).__name__, str(pair[0])))
+    return scored_column_profile(
+        name=path,
+        kind=column_kind(present_families),
         row_count=row_count,
         count=count,
         unique_count=unique,
         type_counts=type_counts,
         invalid_count=invalid,
-        semantic_share=semantic.share if semantic else None,
-        semantic_base_count=families.get("string") if semantic else None,
-    )
-    profile = ColumnProfile(
-        name=path,
-        kind=kind,
+        semantic=semantic,
+        string_count=families.get("string"),
+        categories=categories,
         dtype="bson",
-        count=count,
         missing_count=row_count - present,
         null_count=nulls,
-        unique_count=unique,
         unique_count_more_than=threshold if unique is None else None,
-        duplicate_count=count - unique if unique is not None else None,
-        is_candidate_key=bool(count) and count == row_count and unique == count,
-        type_counts=type_counts,
-        dominant_type=max(type_counts, key=lambda name: type_counts[name]) if type_counts else None,
-        is_categorical=categorical,
-        completeness=scores.completeness,
-        uniqueness=scores.uniqueness,
-        validity=scores.validity,
-        consistency=scores.consistency,
-        quality=scores.quality,
         **values,
     )
-    return profile, scores
 
 
 def field_stats(result: Mapping[str, Any], index: int) -> dict[str, Any]:

@@ -17,15 +17,26 @@ Per field, every score is a share between 0 and 1 (``docs/profiling.md``):
 
 Per table: ``quality`` is the mean of the field qualities; ``completeness``,
 ``validity`` and ``consistency`` are the means over fields where they are defined.
+
+:func:`scored_column_profile` scores a field and builds its :class:`ColumnProfile`
+with the scores and the values derived from its counts: the one place where the
+polars engine and the MongoDB pushdown turn their statistics into a column profile.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["FieldQuality", "TableQuality", "field_quality", "table_quality"]
+from xcatalog.profiling.categorical import unseen_share
+from xcatalog.profiling.model import ColumnKind, ColumnProfile
+
+if TYPE_CHECKING:
+    from xcatalog.profiling.semantic import SemanticMatch
+
+__all__ = ["FieldQuality", "TableQuality", "field_quality", "scored_column_profile", "table_quality"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,81 @@ def field_quality(
         consistency=consistency,
         quality=fmean(defined),
     )
+
+
+def scored_column_profile(
+    *,
+    name: str,
+    kind: ColumnKind,
+    row_count: int,
+    count: int,
+    unique_count: int | None,
+    type_counts: dict[str, int],
+    invalid_count: int,
+    semantic: SemanticMatch | None,
+    string_count: int | None,
+    categories: Sequence[tuple[Any, int]] | None,
+    **statistics: Any,
+) -> tuple[ColumnProfile, FieldQuality]:
+    """Score one field and build its column profile.
+
+    Args:
+        name: Column name or dotted field path.
+        kind: What the non-null values are.
+        row_count: Rows profiled.
+        count: Non-null values.
+        unique_count: Distinct non-null values, or ``None`` when unknown.
+        type_counts: Non-null values per type name.
+        invalid_count: Values of the dominant type that are not valid (see :func:`field_quality`).
+        semantic: The detected semantic type, if any.
+        string_count: String values of the field (what a semantic share is measured on), if any.
+        categories: ``(value, count)`` pairs, most frequent first, of a categorical field; ``None`` otherwise.
+        **statistics: The other :class:`ColumnProfile` fields, passed on unchanged (``dtype``,
+            ``missing_count``, ``null_count``, ``min``, ``max``, ``mean``, ...).
+
+    Returns:
+        The profile, carrying its scores, and the scores (for :func:`table_quality`).
+    """
+    values = dict(statistics)
+    if semantic is not None:
+        values.update(
+            semantic_type=semantic.semantic_type,
+            semantic_share=semantic.share,
+            semantic_sample_size=semantic.sample_size,
+            sensitive=semantic.sensitive,
+        )
+    if categories is not None:
+        values["categories"] = dict(categories)
+        values["unseen_share"] = unseen_share(frequency for _, frequency in categories)
+    elif unique_count == count and count:
+        values["unseen_share"] = 1.0  # every value seen once: the next one is new
+    scores = field_quality(
+        row_count=row_count,
+        count=count,
+        unique_count=unique_count,
+        type_counts=type_counts,
+        invalid_count=invalid_count,
+        semantic_share=semantic.share if semantic else None,
+        semantic_base_count=string_count if semantic else None,
+    )
+    profile = ColumnProfile(
+        name=name,
+        kind=kind,
+        count=count,
+        unique_count=unique_count,
+        duplicate_count=count - unique_count if unique_count is not None else None,
+        is_candidate_key=bool(count) and count == row_count and unique_count == count,
+        type_counts=type_counts,
+        dominant_type=max(type_counts, key=lambda type_name: type_counts[type_name]) if type_counts else None,
+        is_categorical=categories is not None,
+        completeness=scores.completeness,
+        uniqueness=scores.uniqueness,
+        validity=scores.validity,
+        consistency=scores.consistency,
+        quality=scores.quality,
+        **values,
+    )
+    return profile, scores
 
 
 def table_quality(fields: Iterable[FieldQuality]) -> TableQuality:

@@ -26,13 +26,13 @@ import io
 import itertools
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from xcatalog.profiling import ColumnProfile, Profile
+from xcatalog.profiling.model import fields_table_html
 
 __all__ = ["ProfileView", "field_figure", "fields_table", "figure_png", "has_picture", "quality_figure"]
 
@@ -141,19 +141,6 @@ def _score(value: float | None) -> float:
     return 0.0 if value is None or math.isnan(value) else float(value)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:,.4g}"
-    text = str(value)
-    return html.escape(text if len(text) <= 30 else text[:29] + "…")
-
-
 def _quality_bar(score: float) -> str:
     colour = "#55a868" if score >= 0.9 else "#dd8452" if score >= 0.6 else "#c44e52"
     width = round(max(0.0, min(score, 1.0)) * 80)
@@ -163,37 +150,17 @@ def _quality_bar(score: float) -> str:
     )
 
 
+def _view_cells(column: ColumnProfile) -> dict[str, str]:
+    # The view's extras over the plain profile table: a quality bar and a tooltip saying why a field is sensitive.
+    semantic = html.escape(column.semantic_type or "")
+    if column.sensitive:
+        semantic += " <b title='masked for roles without read_sensitive'>⚠ sensitive</b>"
+    return {"semantic": semantic, "quality": _quality_bar(column.quality)}
+
+
 def fields_table(profile: Profile) -> str:
-    """The per-field table as HTML."""
-    titles = ("field", "kind", "count", "missing", "null", "distinct", "min", "max", "mean", "semantic", "quality")
-    rows = []
-    for column in profile.columns.values():
-        distinct = (
-            f"&gt; {column.unique_count_more_than:,}"
-            if column.unique_count is None and column.unique_count_more_than is not None
-            else _cell(column.unique_count)
-        )
-        if column.is_categorical:
-            distinct += " <i>categorical</i>"
-        semantic = html.escape(column.semantic_type or "")
-        if column.sensitive:
-            semantic += " <b title='masked for roles without read_sensitive'>⚠ sensitive</b>"
-        cells = [
-            f"<b>{html.escape(column.name)}</b>",
-            html.escape(column.kind),
-            _cell(column.count),
-            _cell(column.missing_count),
-            _cell(column.null_count),
-            distinct,
-            _cell(column.min),
-            _cell(column.max),
-            _cell(column.mean),
-            semantic,
-            _quality_bar(column.quality),
-        ]
-        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-    head = "".join(f"<th style='text-align:left'>{title}</th>" for title in titles)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    """The per-field table as HTML: the profile's own table with quality bars and sensitive fields explained."""
+    return fields_table_html(profile.columns.values(), extra_cells=_view_cells, detailed=False)
 
 
 class ProfileView(widgets.VBox):  # type: ignore[misc]
