@@ -72,7 +72,8 @@ def run_demo(args: argparse.Namespace) -> int:
         _say(f"Catalog saved to {store_path}. Open it in a notebook with:")
         _say("    from xcatalog import XRegistry, LocalStore")
         _say(f"    registry = XRegistry.load(LocalStore({str(store_path)!r}))")
-        _say("Keep the database running for notebooks with:  xcatalog db start")
+        _say("Keep the database running for your own notebooks with:  xcatalog db start")
+        _say("The tutorials are in notebooks/ (start with 01_quickstart.ipynb): open them in Jupyter.")
     finally:
         if server is not None:
             server.stop()
