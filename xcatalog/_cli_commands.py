@@ -51,6 +51,7 @@ from xcatalog.errors import (
 from xcatalog.profiling import Profile, profile
 from xcatalog.registry import XRegistry
 from xcatalog.registry.functions import RegisteredFunction
+from xcatalog.registry.json_schemas import catalog_json_schema
 from xcatalog.registry.models import RegisteredModel
 from xcatalog.registry.persistence import ENRICHMENT, LoadReport, load_catalog, registry_snapshot
 from xcatalog.registry.schema_diff import Impact, SchemaChange, bump_version, classify, diff_schemas
@@ -239,7 +240,7 @@ async def _follow(enriched: EnrichedRegistry, resource: MongoResource, path: str
         settings=enriched.settings,
         name=registered.model_class.__name__,
     )
-    changes = diff_schemas(registered.metadata.json_schema, inspection.model.model_json_schema())
+    changes = diff_schemas(registered.metadata.json_schema, catalog_json_schema(inspection.model))
     if any(change.impact is not Impact.PATCH for change in changes):
         models.update_model(path, inspection.model)
     await enriched.enrich_from_resource(resource, path, collection=collection, auto_refresh=False)

@@ -16,6 +16,7 @@ from xcatalog.errors import (
     RegistryError,
 )
 from xcatalog.registry.audit import AuditEvent, AuditLog
+from xcatalog.registry.json_schemas import catalog_json_schema
 from xcatalog.registry.models import (
     ModelEvolution,
     ModelMetadata,
@@ -62,7 +63,7 @@ def test_register_fills_metadata(registry: ModelRegistry) -> None:
     assert isinstance(registered, RegisteredModel) and registered.model_class is Product
     assert (metadata.name, metadata.namespace, metadata.ns_path) == ("Product", "shop", "ns.models.shop.Product")
     assert (metadata.source, metadata.version, metadata.module) == (ModelSource.STATIC, "1.0.0", __name__)
-    assert metadata.json_schema == Product.model_json_schema()
+    assert metadata.json_schema == catalog_json_schema(Product)
     assert metadata.schema is metadata.json_schema
     assert metadata.ui_schema == generate_ui_schema(Product)
     assert metadata.permissions == {"*": {ModelPermission.READ, ModelPermission.LIST}}
@@ -326,7 +327,7 @@ def test_update_keeps_identity_and_reports_changes(registry: ModelRegistry, audi
         ModelPermission.CREATE,
     }
     assert metadata.created_at == registry.version_history["Order"][0].created_at
-    assert metadata.json_schema == new_model.model_json_schema()
+    assert metadata.json_schema == catalog_json_schema(new_model)
     assert "note" in (metadata.ui_schema or {})["fields"]
     event = audit.events(action="update")[0]
     assert event.path == "ns.models.shop.Order"
@@ -396,7 +397,7 @@ def test_get_version_returns_old_metadata_and_class(registry: ModelRegistry) -> 
     registry.update_model("Order", new_model)
     old = registry.get_version("Order", "1.0.0")
     assert old.model_class is Order
-    assert old.metadata.json_schema == Order.model_json_schema()
+    assert old.metadata.json_schema == catalog_json_schema(Order)
     assert registry.get_version("Order", "1.1.0").model_class is new_model
 
 

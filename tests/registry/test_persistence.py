@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, create_model
 
 from xcatalog.errors import LoadFailed, StoreConflict
 from xcatalog.registry import persistence
+from xcatalog.registry.json_schemas import catalog_json_schema
 from xcatalog.registry.persistence import (
     LoadWarning,
     attach_store,
@@ -57,6 +58,7 @@ def must_be_even(value: int) -> int:
 # Runs in a new interpreter: load the store and describe what came back, as JSON.
 DESCRIBE = """
 import json, sys, warnings
+from xcatalog.registry.json_schemas import catalog_json_schema
 from xcatalog.registry.persistence import load_catalog
 from xcatalog.store import LocalStore, MongoStore
 
@@ -78,7 +80,7 @@ for path in sorted(registry.models.models):
         "version": entry.metadata.version,
         "source": entry.metadata.source.value,
         "schema": entry.metadata.json_schema,
-        "class_schema": entry.model_class.model_json_schema(),
+        "class_schema": catalog_json_schema(entry.model_class),
         "ui_schema": entry.metadata.ui_schema,
         "permissions": {role: sorted(p.value for p in held) for role, held in entry.metadata.permissions.items()},
         "tags": sorted(entry.metadata.tags),
@@ -215,7 +217,7 @@ def check_round_trip(registry: XRegistry, described: dict[str, Any]) -> None:
         entry = registry.models.models[path]
         assert loaded["version"] == entry.metadata.version
         assert loaded["schema"] == entry.metadata.json_schema
-        assert loaded["class_schema"] == entry.model_class.model_json_schema()
+        assert loaded["class_schema"] == catalog_json_schema(entry.model_class)
         assert loaded["ui_schema"] == json.loads(json.dumps(entry.metadata.ui_schema))
         assert loaded["permissions"] == {
             role: sorted(p.value for p in held) for role, held in entry.metadata.permissions.items()

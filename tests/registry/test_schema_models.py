@@ -15,6 +15,7 @@ from bson import Binary, Decimal128, Int64, ObjectId
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from xcatalog.inference import infer_model
+from xcatalog.registry.json_schemas import catalog_json_schema
 from xcatalog.registry.schema_models import SchemaRebuildError, model_from_schema, python_field_name
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -145,8 +146,8 @@ def _outcome(model: type[BaseModel], data: dict[str, Any]) -> Any:
 @pytest.mark.parametrize("name", sorted(LOCAL_MODELS))
 def test_rebuilt_model_has_the_same_schema(name: str) -> None:
     original = LOCAL_MODELS[name]
-    rebuilt = model_from_schema(original.model_json_schema())
-    assert rebuilt.model_json_schema() == original.model_json_schema()
+    rebuilt = model_from_schema(catalog_json_schema(original))
+    assert catalog_json_schema(rebuilt) == catalog_json_schema(original)
     assert rebuilt is not original
 
 
@@ -157,7 +158,7 @@ def test_rebuilt_model_has_the_same_schema(name: str) -> None:
 )
 def test_rebuilt_model_validates_the_same_data(name: str, data: dict[str, Any]) -> None:
     original = LOCAL_MODELS[name]
-    rebuilt = model_from_schema(original.model_json_schema())
+    rebuilt = model_from_schema(catalog_json_schema(original))
     expected = _outcome(original, data)
     assert _outcome(rebuilt, data) == expected
     # The case lists are honest: good ones validate, bad ones do not.
@@ -167,8 +168,8 @@ def test_rebuilt_model_validates_the_same_data(name: str, data: dict[str, Any]) 
 @pytest.mark.parametrize("name", ["User", "Order", "Product", "Money", "Address", "UserSettings", "PhoneNumber"])
 def test_example_models_round_trip(shop: Any, name: str) -> None:
     original = getattr(shop, name)
-    rebuilt = model_from_schema(original.model_json_schema())
-    assert rebuilt.model_json_schema() == original.model_json_schema()
+    rebuilt = model_from_schema(catalog_json_schema(original))
+    assert catalog_json_schema(rebuilt) == catalog_json_schema(original)
 
 
 def test_rebuilt_example_order_validates_like_the_original(shop: Any) -> None:
@@ -190,7 +191,7 @@ def test_rebuilt_example_order_validates_like_the_original(shop: Any) -> None:
         {**good, "items": [{"sku": "x", "quantity": 1, "unit_price": {"amount": "-1"}}]},
     ]
     original = shop.Order
-    rebuilt = model_from_schema(original.model_json_schema())
+    rebuilt = model_from_schema(catalog_json_schema(original))
     assert _outcome(rebuilt, good) == _outcome(original, good)
     assert isinstance(_outcome(original, good), dict)
     for case in bad_cases:
@@ -199,7 +200,7 @@ def test_rebuilt_example_order_validates_like_the_original(shop: Any) -> None:
 
 
 def test_python_names_restore_the_original_field_names(shop: Any) -> None:
-    rebuilt = model_from_schema(shop.User.model_json_schema(), python_names={"User": {"_id": "id"}})
+    rebuilt = model_from_schema(catalog_json_schema(shop.User), python_names={"User": {"_id": "id"}})
     assert "id" in rebuilt.model_fields
     assert rebuilt.model_fields["id"].alias == "_id"
     user = rebuilt.model_validate(
@@ -209,7 +210,7 @@ def test_python_names_restore_the_original_field_names(shop: Any) -> None:
 
 
 def test_unsafe_property_names_get_safe_python_names() -> None:
-    rebuilt = model_from_schema(Awkward.model_json_schema())
+    rebuilt = model_from_schema(catalog_json_schema(Awkward))
     assert set(rebuilt.model_fields) == {"first_name", "class_", "id", "json_"}
     assert {info.alias for info in rebuilt.model_fields.values()} == {"first-name", "class", "_id", "json"}
 
@@ -239,7 +240,7 @@ def test_enum_definitions_become_enums_with_their_docstring() -> None:
     class Holder(BaseModel):
         status: Status = Status.OPEN
 
-    rebuilt = model_from_schema(Holder.model_json_schema())
+    rebuilt = model_from_schema(catalog_json_schema(Holder))
     annotation = rebuilt.model_fields["status"].annotation
     assert isinstance(annotation, type) and issubclass(annotation, Enum)
     assert annotation.__doc__ == "Order state."
@@ -314,12 +315,12 @@ def _stored(schema: dict[str, Any]) -> dict[str, Any]:
 
 def test_rebuilt_inferred_model_keeps_its_json_schema() -> None:
     original = _inferred_order()
-    schema = original.model_json_schema()
+    schema = catalog_json_schema(original)
     assert schema["properties"]["_id"]["format"] == "objectid"  # what the regression was about
     rebuilt = model_from_schema(_stored(schema))
-    assert rebuilt.model_json_schema() == schema
-    assert rebuilt.model_json_schema(by_alias=True) == original.model_json_schema(by_alias=True)
-    assert rebuilt.model_json_schema(mode="serialization") == original.model_json_schema(mode="serialization")
+    assert catalog_json_schema(rebuilt) == schema
+    assert catalog_json_schema(rebuilt, by_alias=True) == catalog_json_schema(original, by_alias=True)
+    assert catalog_json_schema(rebuilt, mode="serialization") == catalog_json_schema(original, mode="serialization")
 
 
 def _mixed_member_documents() -> list[dict[str, Any]]:
@@ -348,7 +349,7 @@ BAD_INFERRED = [
 @pytest.mark.parametrize("index", range(len(INFERRED_DOCUMENTS) + 3))
 def test_rebuilt_inferred_model_accepts_the_same_documents(index: int) -> None:
     original = _inferred_order()
-    rebuilt = model_from_schema(_stored(original.model_json_schema()))
+    rebuilt = model_from_schema(_stored(catalog_json_schema(original)))
     document = _mixed_member_documents()[index]
     expected = _outcome(original, document)
     assert isinstance(expected, dict), expected  # the original accepts it
@@ -358,7 +359,7 @@ def test_rebuilt_inferred_model_accepts_the_same_documents(index: int) -> None:
 @pytest.mark.parametrize("document", BAD_INFERRED, ids=range(len(BAD_INFERRED)))
 def test_rebuilt_inferred_model_refuses_the_same_documents(document: dict[str, Any]) -> None:
     original = _inferred_order()
-    rebuilt = model_from_schema(_stored(original.model_json_schema()))
+    rebuilt = model_from_schema(_stored(catalog_json_schema(original)))
     expected = _outcome(original, document)
     assert not isinstance(expected, dict)  # the original refuses it
     assert _outcome(rebuilt, document) == expected
@@ -413,8 +414,48 @@ def test_decimal_accepts_decimal128_and_keeps_its_digits() -> None:
     class Price(BaseModel):
         amount: Decimal = Field(max_digits=4, decimal_places=2)
 
-    rebuilt = model_from_schema(Price.model_json_schema())
-    assert rebuilt.model_json_schema() == Price.model_json_schema()
+    rebuilt = model_from_schema(catalog_json_schema(Price))
+    assert catalog_json_schema(rebuilt) == catalog_json_schema(Price)
     assert rebuilt.model_validate({"amount": Decimal128("12.50")}).model_dump() == {"amount": Decimal("12.50")}
     with pytest.raises(ValidationError, match="no more than 4 digits"):
         rebuilt.model_validate({"amount": Decimal128("123.45")})
+
+
+def test_optional_decimal_is_rebuilt_as_an_optional_decimal() -> None:
+    class Price(BaseModel):
+        amount: Decimal | None = Field(None, max_digits=4, decimal_places=2)
+
+    schema = catalog_json_schema(Price)
+    rebuilt = model_from_schema(_stored(schema))
+    assert catalog_json_schema(rebuilt) == schema
+    assert rebuilt.model_validate({"amount": "1.5"}).model_dump() == {"amount": Decimal("1.5")}
+    assert rebuilt.model_validate({}).model_dump() == {"amount": None}
+    with pytest.raises(ValidationError, match="no more than 2 decimal places"):
+        rebuilt.model_validate({"amount": "1.234"})
+
+
+# How pydantic 2.13's own model_json_schema() wrote Field(max_digits=4, decimal_places=2), before the marker.
+LEGACY_DECIMAL = {
+    "anyOf": [
+        {"type": "number"},
+        {
+            "type": "string",
+            "pattern": r"^(?!^[-+.]*$)[+-]?0*(?:\d{0,2}|(?=[\d.]{1,5}0*$)\d{0,2}\.\d{0,2}0*$)",
+        },
+    ],
+    "title": "Amount",
+}
+
+
+def test_decimal_stored_by_pydantic_2_13_is_still_a_decimal() -> None:
+    rebuilt = model_from_schema({"properties": {"amount": LEGACY_DECIMAL}, "required": ["amount"], "type": "object"})
+    assert rebuilt.model_validate({"amount": Decimal128("12.50")}).model_dump() == {"amount": Decimal("12.50")}
+    with pytest.raises(ValidationError, match="no more than 4 digits"):
+        rebuilt.model_validate({"amount": "123.45"})
+
+
+def test_unmarked_number_or_string_stays_a_union() -> None:
+    schema = {"properties": {"x": {"anyOf": [{"type": "number"}, {"type": "string"}]}}, "type": "object"}
+    rebuilt = model_from_schema(schema)
+    assert rebuilt.model_validate({"x": "abc"}).model_dump() == {"x": "abc"}
+    assert rebuilt.model_validate({"x": 1.5}).model_dump() == {"x": 1.5}

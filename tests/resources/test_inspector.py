@@ -14,6 +14,7 @@ from pymongo.errors import WriteError
 from xcatalog.config import EnrichmentSettings, MongoSettings, RegistrySettings, Settings
 from xcatalog.errors import CollectionNotFound, InferenceError, ResourceError
 from xcatalog.inference import mongo_validator
+from xcatalog.registry.json_schemas import catalog_json_schema
 from xcatalog.resources.frames import FrameResource
 from xcatalog.resources.inspector import InspectionResult, XInspector, model_name_for, to_json_friendly
 from xcatalog.resources.mongo import MongoResource
@@ -120,7 +121,7 @@ async def test_inspect_frames(players: FrameResource) -> None:
     assert set(result.fields) == {"name", "score", "team", "joined"}
     assert result.fields["name"].presence == 1.0
     assert result.fields["score"].null_count == sum(row["score"] is None for row in result.sample_data)
-    assert result.schema == result.json_schema == result.model.model_json_schema()
+    assert result.schema == result.json_schema == catalog_json_schema(result.model)
     assert result.statistics["total_count"] == 30
     assert result.statistics["sample_size"] == 12
     assert set(result.statistics["field_statistics"]) == set(result.fields)

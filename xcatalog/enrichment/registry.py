@@ -61,6 +61,7 @@ from xcatalog.errors import (
     redact,
 )
 from xcatalog.profiling import profile_documents
+from xcatalog.registry.json_schemas import catalog_json_schema
 from xcatalog.registry.models import ModelPermission, RegisteredModel
 from xcatalog.registry.persistence import ENRICHMENT
 from xcatalog.registry.schema_diff import diff_schemas
@@ -252,7 +253,7 @@ class EnrichedRegistry:
         )
 
     def _model_fields(self, registered: RegisteredModel) -> set[str]:
-        schema = registered.model_class.model_json_schema(by_alias=True)
+        schema = catalog_json_schema(registered.model_class)
         return set(schema.get("properties", {}))
 
     def rank_models_for(self, enrichment: ModelEnrichment) -> list[ModelMatch]:
@@ -761,8 +762,8 @@ class EnrichedRegistry:
             collection, sample_size=section.sample_size, settings=self.settings, name=registered.model_class.__name__
         )
         new_model: type[BaseModel] = inspection.model
-        old_schema = registered.model_class.model_json_schema(by_alias=True)
-        new_schema = new_model.model_json_schema(by_alias=True)
+        old_schema = catalog_json_schema(registered.model_class)
+        new_schema = catalog_json_schema(new_model)
         changes = diff_schemas(old_schema, new_schema)
         previous_version = str(registered.metadata.version)
         evolution: Any = None

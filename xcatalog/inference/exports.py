@@ -28,6 +28,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from xcatalog.errors import InferenceError
+from xcatalog.registry.json_schemas import catalog_json_schema
 
 __all__ = ["json_schema", "model_source", "mongo_validator"]
 
@@ -87,9 +88,10 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
         model: A pydantic model class.
 
     Returns:
-        ``model.model_json_schema(by_alias=True)``.
+        ``model.model_json_schema(by_alias=True)``, written by
+        :func:`~xcatalog.registry.json_schemas.catalog_json_schema` (decimals marked ``format: decimal``).
     """
-    return model.model_json_schema(by_alias=True, mode="validation")
+    return catalog_json_schema(model, by_alias=True, mode="validation")
 
 
 def mongo_validator(model: type[BaseModel]) -> dict[str, Any]:
@@ -147,7 +149,14 @@ def _to_bson_schema(
         elif key == "additionalProperties":
             out[key] = value if isinstance(value, bool) else _to_bson_schema(value, definitions, model_name, seen)
         elif key in ("anyOf", "oneOf", "allOf"):
-            out[key] = [_to_bson_schema(sub, definitions, model_name, seen) for sub in value]
+            members = [_to_bson_schema(sub, definitions, model_name, seen) for sub in value]
+            if key == "anyOf":
+                # A decimal's union is kept apart only by its format marker, which MongoDB does not take: join it
+                # to its parent union as pydantic itself would have.
+                members = [
+                    part for member in members for part in (member["anyOf"] if list(member) == ["anyOf"] else [member])
+                ]
+            out[key] = members
         elif key == "const":
             out["enum"] = [value]
         elif key in ("exclusiveMinimum", "exclusiveMaximum") and not isinstance(value, bool):

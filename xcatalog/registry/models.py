@@ -47,6 +47,7 @@ from xcatalog.errors import (
 from xcatalog.registry._namespace import NamespaceIndex, split_path
 from xcatalog.registry._permissions import ANY_ROLE, is_allowed, parse_permissions
 from xcatalog.registry.audit import AuditLog
+from xcatalog.registry.json_schemas import catalog_json_schema
 from xcatalog.registry.schema_diff import (
     Impact,
     InvalidVersion,
@@ -311,7 +312,7 @@ def _fields_without_json_schema(model_class: type[BaseModel]) -> list[str]:
                     __config__=model_class.model_config,
                     **definition,
                 )
-                probe.model_json_schema()
+                catalog_json_schema(probe)
         except Exception:  # any failure marks the field, whatever pydantic raised
             culprits.append(field_name)
     return culprits
@@ -549,7 +550,7 @@ class ModelRegistry:
     @staticmethod
     def _json_schema(model_class: type[BaseModel]) -> dict[str, Any]:
         try:
-            return model_class.model_json_schema()
+            return catalog_json_schema(model_class)
         except Exception as exc:  # pydantic raises several error types here; all mean "no schema"
             culprits = _fields_without_json_schema(model_class)
             where = f"field(s) {', '.join(culprits)}" if culprits else "a field or validator"

@@ -50,6 +50,7 @@ from xcatalog.errors import LoadFailed, StoreConflict, StoreError, XCatalogError
 from xcatalog.registry._type_info import GENERATED_MODULE, build_validated_model, validators_of
 from xcatalog.registry.audit import AuditEvent
 from xcatalog.registry.functions import FunctionMetadata, FunctionStats, RegisteredFunction
+from xcatalog.registry.json_schemas import catalog_json_schema
 from xcatalog.registry.models import ModelEvolution, ModelMetadata, ModelSource, ModelVersion, RegisteredModel
 from xcatalog.registry.schema_models import model_from_schema
 from xcatalog.registry.types import RegisteredType, TypeCategory, TypeMetadata
@@ -340,7 +341,7 @@ def _restore_model(registry: XRegistry, record: Mapping[str, Any], report: LoadR
         model_class = _import_object(record.get("import_path"), what)
         if not (isinstance(model_class, type) and issubclass(model_class, BaseModel)):
             raise _Unrestorable(f"{what}: {record['import_path']} is {model_class!r}, not a pydantic model class.")
-        if model_class.model_json_schema() != metadata.json_schema:
+        if catalog_json_schema(model_class) != metadata.json_schema:
             report.changed.append(path)
     models = registry.models
     models.models.add(path, RegisteredModel(metadata=metadata, model_class=model_class), allow_override=True)

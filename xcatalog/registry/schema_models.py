@@ -14,8 +14,10 @@ pydantic v2's ``model_json_schema()`` writes:
 * ``enum`` in ``$defs`` -> an :class:`~enum.Enum` of that title, inline ``enum``
   and ``const`` -> :data:`~typing.Literal`;
 * formats ``date-time``, ``date``, ``time``, ``duration``, ``uuid``, ``binary``,
-  ``uri``, and pydantic's decimal shape (number or patterned string) ->
-  :class:`~decimal.Decimal` with its ``max_digits`` / ``decimal_places``;
+  ``uri``, and the decimal shape (number or string, marked ``format: decimal``
+  by :func:`~xcatalog.registry.json_schemas.catalog_json_schema`, or with
+  pydantic 2.13's patterned string) -> :class:`~decimal.Decimal` with its
+  ``max_digits`` / ``decimal_places`` read from the string's pattern;
 * constraints ``minLength``, ``maxLength``, ``pattern``, ``minimum``,
   ``maximum``, ``exclusiveMinimum``, ``exclusiveMaximum``, ``multipleOf``,
   ``minItems``, ``maxItems``; defaults, titles, descriptions, examples.
@@ -68,6 +70,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticUndefined, core_schema
 
 from xcatalog.errors import RegistryError
+from xcatalog.registry.json_schemas import DECIMAL_FORMAT
 
 __all__ = ["SchemaRebuildError", "model_from_schema", "python_field_name"]
 
@@ -113,7 +116,7 @@ _CONSTRAINTS = {
     "minItems": "min_length",
     "maxItems": "max_length",
 }
-# The string branch pydantic writes for Decimal starts like this.
+# The string branch of a decimal (pydantic 2.13's pattern, which catalog_json_schema keeps writing) starts like this.
 _DECIMAL_PATTERN = "^(?!^[-+.]*$)[+-]?0*"
 _MAX_DIGITS = re.compile(r"\(\?=\[\\d\.\]\{1,(\d+)\}")
 _DECIMAL_PLACES = re.compile(r"\\\.\??\\d\{0,(\d+)\}0\*\$")
@@ -387,7 +390,7 @@ class _Builder:
         return annotation
 
     def union(self, node: Mapping[str, Any], members: list[Any], path: str, *, owner: str, prop: str) -> Any:
-        decimal = _decimal_from(members)
+        decimal = _decimal_from(node, members)
         if decimal is not None:
             return decimal
         choices = [
@@ -481,20 +484,27 @@ def _enum_class(title: str, values: list[Any], module: str | None, description: 
     return cast("type[enum.Enum]", built)
 
 
-def _decimal_from(members: list[Any]) -> Any:
-    """Recognise ``Decimal``, which pydantic writes as ``anyOf: [number, patterned string]``."""
+def _decimal_from(node: Mapping[str, Any], members: list[Any]) -> Any:
+    """Recognise ``Decimal``: ``anyOf: [number, string]`` marked ``format: decimal``, or with a patterned string.
+
+    :func:`~xcatalog.registry.json_schemas.catalog_json_schema` writes the marker; catalogs stored before it
+    have only pydantic 2.13's pattern on the string branch.
+    """
     if len(members) != 2 or not all(isinstance(member, Mapping) for member in members):
         return None
     number = next((member for member in members if member.get("type") == "number"), None)
     text = next((member for member in members if member.get("type") == "string"), None)
-    if number is None or text is None or not str(text.get("pattern", "")).startswith(_DECIMAL_PATTERN):
+    if number is None or text is None:
         return None
-    pattern = str(text["pattern"])
+    pattern = str(text.get("pattern", ""))
+    if node.get("format") != DECIMAL_FORMAT and not pattern.startswith(_DECIMAL_PATTERN):
+        return None
     options: dict[str, Any] = {_CONSTRAINTS[key]: value for key, value in number.items() if key in _CONSTRAINTS}
-    if match := _MAX_DIGITS.search(pattern):
-        options["max_digits"] = int(match[1]) - 1
-    if match := _DECIMAL_PLACES.search(pattern):
-        options["decimal_places"] = int(match[1])
+    if pattern.startswith(_DECIMAL_PATTERN):
+        if match := _MAX_DIGITS.search(pattern):
+            options["max_digits"] = int(match[1]) - 1
+        if match := _DECIMAL_PLACES.search(pattern):
+            options["decimal_places"] = int(match[1])
     # Constraints first: they belong to the decimal schema, which the converter then wraps.
     return Annotated[Decimal, Field(**options), BeforeValidator(_decimal128_to_decimal)]
 

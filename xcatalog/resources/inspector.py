@@ -55,6 +55,7 @@ from xcatalog.inference import (
     schema_pipeline,
     stats_from_pipeline,
 )
+from xcatalog.registry.json_schemas import catalog_json_schema
 from xcatalog.resources.base import Resource
 from xcatalog.resources.mongo import MongoResource
 
@@ -373,7 +374,7 @@ class XInspector:
             resource_type=self.resource.get_type(),
             mode=mode,
             model=model,
-            json_schema=model.model_json_schema(),
+            json_schema=catalog_json_schema(model),
             fields=dict(stats.fields),
             sample_data=[to_json_friendly(document) for document in documents],
             sample_size=stats.sample_size,
