@@ -32,6 +32,10 @@ def test_demo_builds_saves_and_reuses_the_catalog(
         "ns.models.shop.User",
     ]
 
+    assert main(["list"]) == 0  # the other commands read the catalog the demo saved
+    listed = capsys.readouterr().out
+    assert "ns.models.shop.Product" in listed
+
     assert main(["demo", "--scale", "0.02"]) == 0
     assert "already loaded: reusing the data" in capsys.readouterr().out
 

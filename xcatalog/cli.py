@@ -67,11 +67,15 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         registry, report, enriched = asyncio.run(_demo(uri, settings, args.scale))
         _print_summary(registry, report, enriched)
-        store_path = _save_catalog(registry, settings)
+        location = _save_catalog(registry, settings)
         _say()
-        _say(f"Catalog saved to {store_path}. Open it in a notebook with:")
-        _say("    from xcatalog import XRegistry, LocalStore")
-        _say(f"    registry = XRegistry.load(LocalStore({str(store_path)!r}))")
+        if location is None:
+            _say("Catalog not saved: [store] backend is 'none' in the settings.")
+        else:
+            _say(f"Catalog saved to {location} ([store] in settings.toml). Open it in a notebook with:")
+            _say("    from xcatalog import XRegistry, load_settings, store_from_settings")
+            _say("    registry = XRegistry.load(store_from_settings(load_settings()))")
+            _say("or browse it here with:  xcatalog list")
         _say("Keep the database running for your own notebooks with:  xcatalog db start")
         _say("The tutorials are in notebooks/ (start with 01_quickstart.ipynb): open them in Jupyter.")
     finally:
@@ -186,13 +190,17 @@ def _likely_typos(stats: CategoryStats | None) -> list[tuple[Any, Any]]:
     return found
 
 
-def _save_catalog(registry: XRegistry, settings: Settings) -> Path:
-    from xcatalog.store import LocalStore
+def _save_catalog(registry: XRegistry, settings: Settings) -> str | None:
+    """Save to the store ``[store]`` names (the one the other commands read); its location, or ``None``."""
+    from xcatalog.store import store_from_settings
 
-    path = Path(settings.store.path)
-    with LocalStore(path) as store:
+    store = store_from_settings(settings)
+    if store is None:
+        return None
+    with store:
+        # The demo rebuilds the whole catalog from the sample data, so it replaces what was saved.
         registry.save(store, force=True)
-    return path
+        return str(store.location)
 
 
 # -- db start | stop | status ------------------------------------------------------------------------------------------
