@@ -79,9 +79,6 @@ DEFAULT_ROLE = "anonymous"
 #: ``progress(done, total, collection)`` for :meth:`EnrichedRegistry.discover_and_register`.
 ProgressCallback = Callable[[int, int, str], None]
 
-# XRegistry declares this attribute (the seed's ``registry.enriched``) so that
-# saving the registry can include the enrichment snapshots.
-_CACHE_ATTRIBUTE = "enriched"
 _REFRESH_FIELDS = frozenset(
     {
         "is_live",
@@ -110,12 +107,11 @@ def get_enriched(registry: XRegistry, **options: Any) -> EnrichedRegistry:
     Returns:
         The enriched registry.
     """
-    cached = getattr(registry, _CACHE_ATTRIBUTE, None)
-    if isinstance(cached, EnrichedRegistry):
-        return cached
-    enriched = EnrichedRegistry(registry, **options)
-    setattr(registry, _CACHE_ATTRIBUTE, enriched)
-    return enriched
+    # Kept on the registry's own ``enriched`` attribute (the seed's), so saving the
+    # registry includes the enrichment snapshots.
+    if registry.enriched is None:
+        registry.enriched = EnrichedRegistry(registry, **options)
+    return registry.enriched
 
 
 def _describe(error: BaseException) -> str:
